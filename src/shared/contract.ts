@@ -68,5 +68,5 @@ export function isMethod(name: unknown): name is Method {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
 }
 
-/** The IPC channel for a method. One prefix so main can refuse anything else. */
-export const channelOf = (m: Method): string => `cardiosynth:${m}`;
+/** The IPC channel for a method (defined zod-free in channels.ts so the sandboxed preload can import it). */
+export { channelOf, CHANNEL_PREFIX, METHOD_NAMES } from './channels.ts';

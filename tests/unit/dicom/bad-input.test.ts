@@ -126,7 +126,9 @@ describe.skipIf(!available)(`bad input ${available ? '' : '(skipped: sample file
     mkdirSync(join(folder, 'sub'), { recursive: true });
     copyFileSync(GOOD, join(folder, 'good.dcm'));
     copyFileSync(RLE, join(folder, 'sub', 'echo.dcm'));
-    writeFileSync(join(folder, 'README.txt'), 'not dicom, skipped by content\n');
+    writeFileSync(join(folder, 'README.txt'), 'a document beside the study: skipped quietly\n');
+    writeFileSync(join(folder, 'IM0001'), ''); // zero-byte file named like a DICOM export
+    writeFileSync(join(folder, 'garbage.dcm'), Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 251)));
     writeFileSync(join(folder, 'truncated.dcm'), readFileSync(GOOD).subarray(0, 4000));
     execFileSync('mkfifo', [join(folder, 'pipe.dcm')]);
     symlinkSync(join(folder, 'missing.dcm'), join(folder, 'dangling.dcm'));
@@ -143,6 +145,9 @@ describe.skipIf(!available)(`bad input ${available ? '' : '(skipped: sample file
     expect(loaded).toEqual([join(folder, 'good.dcm'), ...(asRoot ? [join(folder, 'noperm.dcm')] : []), join(folder, 'sub', 'echo.dcm')].sort());
     const byPath = new Map(r.errors.map((e) => [e.path, e]));
     expect(byPath.get(join(folder, 'truncated.dcm'))?.code).toBe('malformed');
+    expect(byPath.get(join(folder, 'IM0001'))?.message).toMatch(/empty|zero/i);
+    expect(byPath.get(join(folder, 'garbage.dcm'))?.code).toBe('not-dicom');
+    expect(byPath.has(join(folder, 'README.txt'))).toBe(false);
     expect(byPath.get(join(folder, 'pipe.dcm'))?.message).toMatch(/not a regular file/);
     expect(byPath.get(join(folder, 'dangling.dcm'))?.message).toMatch(/does not exist|dangling/);
     expect(byPath.get(join(folder, 'self-a'))?.message).toMatch(/symlink loop/);

@@ -5,9 +5,11 @@
  *    pointing at each other) is reported.
  *  - A DICOMDIR in a folder is read and the files its records reference (ReferencedFileID) are used, plus
  *    anything else found there; the DICOMDIR itself is not an image and is not listed.
- *  - Inside folders, files that are obviously not DICOM by content (no DICM magic and not a plausible raw data
- *    set: READMEs, NIfTI, videos) are skipped silently; the extension is never looked at. Paths named
- *    explicitly are always passed on, so a bad file the user chose is reported by the parser.
+ *  - Inside folders, a file that is not DICOM by content (no DICM magic and not a plausible raw data set) is
+ *    skipped only when its name says it is something else we know (a README, a CSV, NIfTI, MetaImage, video,
+ *    images; see NON_DICOM_EXTENSIONS) or it is hidden. Any other such file (a zero-byte `IM0001`, a garbled
+ *    `.dcm`, a file with no extension as DICOM exports name them) goes to the parser, which reports it, so a
+ *    broken file in a study folder is never dropped silently. Paths named explicitly are always parsed.
  *  - Unreadable folders and non-regular files (FIFOs, sockets, devices) become LoadErrors.
  */
 import { constants as fsConstants } from 'node:fs';
@@ -50,6 +52,25 @@ export async function looksLikeDicom(path: string): Promise<boolean> {
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+/** Files of other formats that live beside DICOM in datasets; not reported when they are not DICOM. */
+const NON_DICOM_EXTENSIONS = new Set([
+  'txt', 'md', 'csv', 'tsv', 'json', 'cfg', 'ini', 'xml', 'html', 'htm', 'pdf', 'log', 'yaml', 'yml',
+  'png', 'jpg', 'jpeg', 'gif', 'bmp', 'tif', 'tiff', 'webp', 'svg',
+  'avi', 'mp4', 'mov', 'mkv', 'webm', 'wmv',
+  'nii', 'gz', 'mhd', 'mha', 'raw', 'nrrd', 'npy', 'npz', 'h5', 'hdf5', 'mat',
+  'zip', 'tar', 'tgz', 'bz2', 'xz', '7z', 'py', 'js', 'ts', 'sh',
+]);
+
+/** Extensionless documents that media and datasets carry (DICOM media often have a README). */
+const NON_DICOM_NAMES = new Set(['readme', 'license', 'licence', 'copying', 'notice', 'changelog', 'authors', 'makefile']);
+
+/** True when a non-DICOM file inside a folder is expected there and should be skipped quietly. */
+export function isExpectedNonDicom(name: string): boolean {
+  if (name.startsWith('.') || NON_DICOM_NAMES.has(name.toLowerCase())) return true;
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && NON_DICOM_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
 }
 
 function isDicomdirName(name: string): boolean {
@@ -173,18 +194,16 @@ export async function expandPaths(paths: string[]): Promise<ScanResult> {
       if (st.isDirectory()) {
         await walk(path);
       } else if (st.isFile()) {
-        if (st.size === 0) {
-          result.skipped.push(path);
-          continue;
+        let dicom = false;
+        if (st.size > 0) {
+          try {
+            dicom = await looksLikeDicom(path);
+          } catch (err) {
+            result.errors.push(fsLoadError(path, err, 'cannot read'));
+            continue;
+          }
         }
-        let dicom: boolean;
-        try {
-          dicom = await looksLikeDicom(path);
-        } catch (err) {
-          result.errors.push(fsLoadError(path, err, 'cannot read'));
-          continue;
-        }
-        if (dicom) await addFile(path);
+        if (dicom || !isExpectedNonDicom(name)) await addFile(path); // the parser reports what is wrong
         else result.skipped.push(path);
       } else {
         result.errors.push({ path, code: 'unreadable', message: `${path}: is not a regular file (FIFO, socket or device)` });

@@ -1,0 +1,32 @@
+/**
+ * The services factory: everything the doors need, built once per process. Plain Node (no electron), so
+ * Electron main, `serve` and the CLI construct the same thing.
+ */
+import { join } from 'node:path';
+import { packageVersion } from '../paths.ts';
+import { DicomLibrary } from './dicom/index.ts';
+
+export interface ServicesOptions {
+  /** The resources/ folder: the embedded default study lives in resources/default-study. */
+  resourcesDir: string;
+  /** The app's version: Electron's app.getVersion(); package.json's when absent. */
+  version?: string;
+}
+
+export interface Services {
+  dicom: DicomLibrary;
+  info: { name: string; version: string; defaultStudyPath: string };
+}
+
+export const APP_NAME = 'Cardiosynth';
+
+export function defaultStudyPath(resourcesDir: string): string {
+  return join(resourcesDir, 'default-study');
+}
+
+export function createServices(opts: ServicesOptions): Services {
+  return {
+    dicom: new DicomLibrary(),
+    info: { name: APP_NAME, version: opts.version ?? packageVersion(), defaultStudyPath: defaultStudyPath(opts.resourcesDir) },
+  };
+}
