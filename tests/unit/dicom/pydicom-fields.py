@@ -20,7 +20,10 @@ for path in sys.argv[1:]:
             forced = True
             if 'SOPClassUID' not in ds and 'PixelData' not in ds:
                 raise
-        if forced:
+        if forced and 'TransferSyntaxUID' in getattr(ds, 'file_meta', {}):
+            # A meta group without the preamble/DICM (dcmdump reads its syntax too).
+            ts = str(ds.file_meta.TransferSyntaxUID)
+        elif forced:
             ts = ('1.2.840.10008.1.2' if ds.is_implicit_VR else '1.2.840.10008.1.2.1') if ds.is_little_endian else '1.2.840.10008.1.2.2'
         else:
             ts = str(ds.file_meta.get('TransferSyntaxUID', ''))

@@ -15,7 +15,7 @@ import type { ParsedFile } from './parse-file.ts';
 import { decodeFrame } from './pixels/decode-frame.ts';
 import type { DecodedFrame } from './pixels/decode-frame.ts';
 import { expandPaths } from './scan.ts';
-import { isGreyPhotometric, needsFrame0Range, summarizeInstance } from './summarize.ts';
+import { isGreyPhotometric, summarizeInstance } from './summarize.ts';
 import { tagRows } from './tags.ts';
 
 export interface LibraryLimits {
@@ -147,20 +147,10 @@ export class DicomLibrary {
   }
 
   private async openFile(path: string): Promise<InstanceSummary> {
+    // Headers only: a >8-bit grey file without a window gets its default window from frame 0 when a frame is
+    // first requested (see frame()), not here, so opening a folder never decodes pixel data.
     const parsed = await readDicomFile(path, { headerOnly: true });
-    let frame0Range: { min: number; max: number } | undefined;
-    if (needsFrame0Range(parsed.dataSet)) {
-      // >8-bit grey without a window: the Full range preset needs frame 0 (see summarize.ts). A decode failure
-      // here is not an open failure; the frame request will report it.
-      try {
-        const full = await this.fullDataSet(path);
-        const decoded = await decodeFrame(full.dataSet, 0, { transferSyntaxUid: full.transferSyntaxUid });
-        frame0Range = { min: decoded.minPixel, max: decoded.maxPixel };
-      } catch {
-        frame0Range = undefined;
-      }
-    }
-    const summary = summarizeInstance(parsed.dataSet, path, { transferSyntaxUid: parsed.transferSyntaxUid, frame0Range });
+    const summary = summarizeInstance(parsed.dataSet, path, { transferSyntaxUid: parsed.transferSyntaxUid });
     const previous = this.entries.get(summary.id);
     if (previous) {
       // Same path opened again: refresh (the file may have changed) and drop stale caches.
@@ -219,8 +209,13 @@ export class DicomLibrary {
       if (preset) {
         windowCenter = preset.center;
         windowWidth = preset.width;
+      } else if (frame !== 0) {
+        // No stated window: every frame of a cine uses frame 0's fitted window, so playback does not flicker.
+        const first = await this.frame(id, 0);
+        windowCenter = first.windowCenter;
+        windowWidth = first.windowWidth;
       } else {
-        // No stated window and no frame-0 range at open: fit this frame's range (modality units).
+        // No stated window: fit frame 0's range (modality units).
         const a = decoded.minPixel * s.rescaleSlope + s.rescaleIntercept;
         const b = decoded.maxPixel * s.rescaleSlope + s.rescaleIntercept;
         const lo = Math.min(a, b);

@@ -8,7 +8,7 @@
  * dicom-parser throws plain strings and objects ({exception, dataSet}) as well as Errors, and it does not check
  * element lengths against the buffer on every path, so we check bounds ourselves after parsing.
  */
-import { constants as fsConstants } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
@@ -20,7 +20,7 @@ import { sniffDicom, TS_DEFLATED, TS_EXPLICIT_LE } from './sniff.ts';
 /** Files above this are refused rather than read into memory. Echo cines are rarely above a few hundred MB. */
 export const MAX_DICOM_FILE_BYTES = 1024 * 1024 * 1024;
 /** First read when only the header is wanted; grown geometrically when the header is longer. */
-const HEADER_CHUNK_BYTES = 256 * 1024;
+const HEADER_CHUNK_BYTES = 16 * 1024;
 const PIXEL_DATA = 'x7fe00010';
 const UNDEFINED_LENGTH = 0xffffffff;
 
@@ -46,55 +46,101 @@ export interface ReadOptions {
 
 /** Reads and parses `path`; throws AppError. */
 export async function readDicomFile(path: string, options: ReadOptions = {}): Promise<ParsedFile> {
+  // A header read is a few small reads: done synchronously it costs ~0.02 ms against ~0.2 ms for four awaited
+  // fs calls per file, which is what dominated opening a folder of thousands of files. Whole-file reads (frame
+  // decoding, up to MAX_DICOM_FILE_BYTES) stay asynchronous so a large cine never blocks the event loop.
+  if (options.headerOnly) return readDicomHeaderSync(path, options.maxBytes ?? MAX_DICOM_FILE_BYTES);
   const maxBytes = options.maxBytes ?? MAX_DICOM_FILE_BYTES;
   let handle: FileHandle;
   try {
     // stat first: opening a FIFO for reading would block until a writer appears.
     const st = await stat(path);
-    if (st.isDirectory()) throw new AppError('unreadable', `${path}: is a directory, not a file`);
-    if (!st.isFile()) throw new AppError('unreadable', `${path}: is not a regular file (FIFO, socket or device)`);
+    checkRegular(path, st);
     handle = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (err) {
     throw fsError(path, err);
   }
   try {
-    const st = await handle.stat();
-    if (!st.isFile()) throw new AppError('unreadable', `${path}: is not a regular file`);
-    const size = st.size;
-    if (size === 0) throw new AppError('not-dicom', `${path}: is empty (0 bytes)`);
-    if (size > maxBytes) {
-      throw new AppError('unsupported', `${path}: is ${size} bytes, above the ${maxBytes}-byte limit for DICOM files`);
-    }
-    let want = options.headerOnly ? Math.min(size, HEADER_CHUNK_BYTES) : size;
-    for (;;) {
-      const bytes = await readPrefix(handle, path, want);
-      const complete = want >= size;
-      const result = parseDicomBytes(bytes, path, { headerOnly: options.headerOnly === true, complete, fileBytes: size });
-      if (result !== 'need-more') {
-        if (result.headerOnly && result.transferSyntaxUid !== TS_DEFLATED) await checkEncapsulatedItems(handle, path, result, size);
-        return result;
-      }
-      want = Math.min(size, want * 4);
-    }
+    const size = checkSize(path, (await handle.stat()).size, maxBytes);
+    const bytes = await readPrefix(handle, path, size);
+    const result = parseDicomBytes(bytes, path, { headerOnly: false, complete: true, fileBytes: size });
+    if (result === 'need-more') throw new AppError('internal', `${path}: parser asked for more than the whole file`);
+    return result;
   } finally {
     await handle.close().catch(() => undefined);
   }
 }
 
+function checkRegular(path: string, st: { isDirectory(): boolean; isFile(): boolean }): void {
+  if (st.isDirectory()) throw new AppError('unreadable', `${path}: is a directory, not a file`);
+  if (!st.isFile()) throw new AppError('unreadable', `${path}: is not a regular file (FIFO, socket or device)`);
+}
+
+function checkSize(path: string, size: number, maxBytes: number): number {
+  if (size === 0) throw new AppError('not-dicom', `${path}: is empty (0 bytes)`);
+  if (size > maxBytes) {
+    throw new AppError('unsupported', `${path}: is ${size} bytes, above the ${maxBytes}-byte limit for DICOM files`);
+  }
+  return size;
+}
+
+/** Header-only parse: reads a prefix, growing it geometrically until the header (up to Pixel Data) fits. */
+function readDicomHeaderSync(path: string, maxBytes: number): ParsedFile {
+  let fd: number;
+  try {
+    checkRegular(path, statSync(path)); // before open: opening a FIFO would block until a writer appears
+    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch (err) {
+    throw fsError(path, err);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new AppError('unreadable', `${path}: is not a regular file`);
+    const size = checkSize(path, st.size, maxBytes);
+    let want = Math.min(size, HEADER_CHUNK_BYTES);
+    for (;;) {
+      const bytes = readPrefixSync(fd, path, want);
+      const complete = want >= size;
+      const result = parseDicomBytes(bytes, path, { headerOnly: true, complete, fileBytes: size });
+      if (result !== 'need-more') {
+        if (result.headerOnly && result.transferSyntaxUid !== TS_DEFLATED) checkEncapsulatedItems(fd, bytes, path, result, size);
+        return result;
+      }
+      want = Math.min(size, want * 4);
+    }
+  } finally {
+    try {
+      closeSync(fd);
+    } catch {
+      // nothing to do: the descriptor is gone either way
+    }
+  }
+}
+
 /**
  * A header-only parse does not read encapsulated Pixel Data, so a file truncated inside its fragments would
- * look fine until a frame is decoded. Walk the item headers (8 bytes each, one read per fragment) instead.
+ * look fine until a frame is decoded. Walk the item headers (8 bytes each) instead: from the prefix already in
+ * memory where it reaches, else with one small read per fragment.
  */
-async function checkEncapsulatedItems(handle: FileHandle, path: string, parsed: ParsedFile, size: number): Promise<void> {
+function checkEncapsulatedItems(fd: number, prefix: Buffer, path: string, parsed: ParsedFile, size: number): void {
   const px = parsed.dataSet.elements[PIXEL_DATA];
   if (!px || px.length !== UNDEFINED_LENGTH) return;
   let pos = parsed.bodyOffset + px.dataOffset;
-  const head = Buffer.alloc(8);
+  const scratch = Buffer.alloc(8);
   for (let items = 0; ; items++) {
     if (pos + 8 > size) {
       throw new AppError('malformed', `${path}: truncated: encapsulated Pixel Data ends at byte ${size} before its sequence delimiter`);
     }
-    await handle.read(head, 0, 8, pos);
+    let head: Buffer;
+    if (pos + 8 <= prefix.length) head = prefix.subarray(pos, pos + 8);
+    else {
+      try {
+        readSync(fd, scratch, 0, 8, pos);
+      } catch (err) {
+        throw fsError(path, err);
+      }
+      head = scratch;
+    }
     const group = head.readUInt16LE(0);
     const elem = head.readUInt16LE(2);
     const length = head.readUInt32LE(4);
@@ -109,6 +155,22 @@ async function checkEncapsulatedItems(handle: FileHandle, path: string, parsed: 
     }
     pos += 8 + length;
   }
+}
+
+function readPrefixSync(fd: number, path: string, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  let off = 0;
+  try {
+    while (off < length) {
+      const n = readSync(fd, buf, off, length - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+  } catch (err) {
+    throw fsError(path, err);
+  }
+  if (off < length) throw new AppError('unreadable', `${path}: file shrank while reading (${off} of ${length} bytes)`);
+  return buf;
 }
 
 async function readPrefix(handle: FileHandle, path: string, length: number): Promise<Buffer> {
@@ -168,9 +230,10 @@ export function parseDicomBytes(bytes: Buffer, path: string, opts: ParseBytesOpt
   if (sniff.part10 && sniff.transferSyntaxUid === TS_DEFLATED && !opts.complete) return 'need-more';
   const untilTag = opts.headerOnly ? PIXEL_DATA : undefined;
   try {
-    if (sniff.part10 && sniff.metaMissingTransferSyntax) {
-      // The meta header lacks (0002,0010): parse the body on its own with the syntax guessed from its bytes.
-      // Meta elements are dropped (their offsets would refer to a different array).
+    if (sniff.part10 && sniff.bodyOnly) {
+      // The meta header lacks (0002,0010), or comes without preamble: parse the body on its own with the syntax
+      // from the meta header or guessed from its bytes. Meta elements are dropped (their offsets would refer to
+      // a different array).
       const body = bytes.subarray(sniff.bodyOffset);
       dataSet = dicomParser.parseDicom(body, { TransferSyntaxUID: ts, untilTag, inflater });
     } else if (sniff.part10) {
@@ -194,7 +257,7 @@ export function parseDicomBytes(bytes: Buffer, path: string, opts: ParseBytesOpt
     // Offsets of a header-only parse of a raw/part10 file are file offsets (deflate always reads it all).
     // With the whole file in memory the data set's own array is the limit (for deflate, the inflated one);
     // with a prefix, the rest of the file on disk is.
-    const bodyStart = sniff.part10 && sniff.metaMissingTransferSyntax ? sniff.bodyOffset : 0;
+    const bodyStart = sniff.part10 && sniff.bodyOnly ? sniff.bodyOffset : 0;
     const limit = opts.complete ? dataSet.byteArray.length : opts.fileBytes - bodyStart;
     if (px.length !== UNDEFINED_LENGTH && px.dataOffset + px.length > limit) {
       throw new AppError('malformed',
@@ -211,7 +274,7 @@ export function parseDicomBytes(bytes: Buffer, path: string, opts: ParseBytesOpt
     headerOnly: reachedPixelData,
     fileBytes: opts.fileBytes,
     part10: sniff.part10,
-    bodyOffset: sniff.part10 && sniff.metaMissingTransferSyntax ? sniff.bodyOffset : 0,
+    bodyOffset: sniff.part10 && sniff.bodyOnly ? sniff.bodyOffset : 0,
   };
 }
 

@@ -12,17 +12,18 @@
  *    broken file in a study folder is never dropped silently. Paths named explicitly are always parsed.
  *  - Unreadable folders and non-regular files (FIFOs, sockets, devices) become LoadErrors.
  */
-import { constants as fsConstants } from 'node:fs';
-import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
+import { closeSync, constants as fsConstants, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { toErrorData } from '../../../shared/errors.ts';
 import type { LoadError } from '../../../shared/dicom-types.ts';
 import { readDicomFile } from './parse-file.ts';
-import { hasDicmMagic, sniffRaw } from './sniff.ts';
+import { sniffDicom } from './sniff.ts';
 
 /** Beyond this many files one open() stops collecting and says so. */
 export const MAX_SCAN_FILES = 50_000;
 const SNIFF_BYTES = 4096;
+const YIELD_EVERY = 64;
 
 export interface ScanResult {
   /** Absolute paths to parse, in a stable order, each real file once. */
@@ -43,14 +44,14 @@ function fsLoadError(path: string, err: unknown, what: string): LoadError {
 
 /** Reads the first bytes and says whether they look like DICOM (Part 10 or raw data set). */
 export async function looksLikeDicom(path: string): Promise<boolean> {
-  const handle = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  // One small synchronous read: cheaper than three awaited fs calls for each of thousands of files.
+  const fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   try {
     const buf = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(buf, 0, SNIFF_BYTES, 0);
-    const head = buf.subarray(0, bytesRead);
-    return hasDicmMagic(head) || sniffRaw(head) !== null;
+    const bytesRead = readSync(fd, buf, 0, SNIFF_BYTES, 0);
+    return sniffDicom(buf.subarray(0, bytesRead)) !== null;
   } finally {
-    await handle.close().catch(() => undefined);
+    closeSync(fd);
   }
 }
 
@@ -138,11 +139,23 @@ export async function expandPaths(paths: string[]): Promise<ScanResult> {
   const seenDirs = new Set<string>(); // real paths of folders already walked
   let full = false;
 
+  // Per-file fs calls are synchronous (each is a few microseconds; awaiting them cost ~10x more in a folder of
+  // thousands), and the walk yields to the event loop every YIELD_EVERY files so a large folder never stalls
+  // the main process for long.
+  let sinceYield = 0;
+  const maybeYield = async (): Promise<void> => {
+    if (++sinceYield >= YIELD_EVERY) {
+      sinceYield = 0;
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  };
+
   const addFile = async (path: string): Promise<void> => {
     if (full) return;
+    await maybeYield();
     let real: string;
     try {
-      real = await realpath(path);
+      real = realpathSync.native(path);
     } catch (err) {
       result.errors.push(fsLoadError(path, err, 'cannot resolve'));
       return;
@@ -186,7 +199,7 @@ export async function expandPaths(paths: string[]): Promise<ScanResult> {
       if (isDicomdirName(name)) continue;
       let st;
       try {
-        st = await stat(path); // follows symlinks; ELOOP/ENOENT for bad links
+        st = statSync(path); // follows symlinks; ELOOP/ENOENT for bad links
       } catch (err) {
         result.errors.push(fsLoadError(path, err, 'cannot read'));
         continue;
@@ -215,7 +228,7 @@ export async function expandPaths(paths: string[]): Promise<ScanResult> {
     const path = resolve(input);
     let st;
     try {
-      st = await stat(path);
+      st = statSync(path);
     } catch (err) {
       let linkNote = '';
       try {

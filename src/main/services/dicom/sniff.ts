@@ -11,8 +11,13 @@ export const TS_EXPLICIT_LE = '1.2.840.10008.1.2.1';
 export const TS_DEFLATED = '1.2.840.10008.1.2.1.99';
 export const TS_EXPLICIT_BE = '1.2.840.10008.1.2.2';
 
+/**
+ * `bodyOnly`: parse the data set after the meta header on its own, with `transferSyntaxUid`, starting at
+ * `bodyOffset`: used when the meta header lacks (0002,0010), and for files that start directly with the meta
+ * group without the 128-byte preamble and "DICM" (some tools write these; pydicom's JLSL_RGB_ILV0.dcm).
+ */
 export type SniffResult =
-  | { part10: true; transferSyntaxUid: string; metaMissingTransferSyntax: boolean; bodyOffset: number }
+  | { part10: true; transferSyntaxUid: string; bodyOnly: boolean; bodyOffset: number }
   | { part10: false; transferSyntaxUid: string };
 
 const VRS = new Set(['AE', 'AS', 'AT', 'CS', 'DA', 'DS', 'DT', 'FD', 'FL', 'IS', 'LO', 'LT', 'OB', 'OD', 'OF', 'OL', 'OV',
@@ -26,21 +31,32 @@ export function hasDicmMagic(bytes: Uint8Array): boolean {
 
 export function sniffDicom(bytes: Uint8Array): SniffResult | null {
   if (hasDicmMagic(bytes)) {
-    const meta = readMetaTransferSyntax(bytes);
+    const meta = readMetaTransferSyntax(bytes, 132);
     if (meta.transferSyntaxUid) {
-      return { part10: true, transferSyntaxUid: meta.transferSyntaxUid, metaMissingTransferSyntax: false, bodyOffset: meta.end };
+      return { part10: true, transferSyntaxUid: meta.transferSyntaxUid, bodyOnly: false, bodyOffset: meta.end };
     }
     const body = sniffRaw(bytes.subarray(meta.end));
-    return { part10: true, transferSyntaxUid: body ?? TS_EXPLICIT_LE, metaMissingTransferSyntax: true, bodyOffset: meta.end };
+    return { part10: true, transferSyntaxUid: body ?? TS_EXPLICIT_LE, bodyOnly: true, bodyOffset: meta.end };
+  }
+  if (startsWithMetaGroup(bytes)) {
+    const meta = readMetaTransferSyntax(bytes, 0);
+    if (meta.transferSyntaxUid && meta.end > 0) {
+      return { part10: true, transferSyntaxUid: meta.transferSyntaxUid, bodyOnly: true, bodyOffset: meta.end };
+    }
   }
   const raw = sniffRaw(bytes);
   return raw ? { part10: false, transferSyntaxUid: raw } : null;
 }
 
-/** Walks the group-0002 elements after "DICM" (always explicit VR little endian). */
-function readMetaTransferSyntax(bytes: Uint8Array): { transferSyntaxUid?: string; end: number } {
+/** A meta group without preamble: (0002,xxxx) explicit VR little endian at byte 0. */
+function startsWithMetaGroup(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && bytes[0] === 0x02 && bytes[1] === 0x00 && VRS.has(String.fromCharCode(bytes[4], bytes[5]));
+}
+
+/** Walks the group-0002 elements from `start` (always explicit VR little endian). */
+function readMetaTransferSyntax(bytes: Uint8Array, start: number): { transferSyntaxUid?: string; end: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let pos = 132;
+  let pos = start;
   let ts: string | undefined;
   while (pos + 8 <= bytes.length) {
     const group = view.getUint16(pos, true);

@@ -6,9 +6,9 @@
  * preset in modality units (after RescaleSlope/Intercept):
  *   - BitsStored <= 8: the whole stored range (0..2^n-1, or -2^(n-1)..2^(n-1)-1 when signed). For 8-bit echo
  *     this is the identity mapping (center 128, width 256), which is what the scanner showed.
- *   - BitsStored > 8: min..max of frame 0. The stored range of 12-16-bit data is mostly empty, so the full
- *     stored range would show a nearly black image; frame 0 is decoded once at open for these files only
- *     (SmallestImagePixelValue/LargestImagePixelValue are used instead when present, avoiding the decode).
+ *   - BitsStored > 8: SmallestImagePixelValue..LargestImagePixelValue when present. Otherwise no preset here:
+ *     the stored range of 12-16-bit data is mostly empty (a nearly black image), so the library fits frame 0's
+ *     min..max when a frame is first requested and uses that window for every frame. Opening never decodes.
  * The preset maps lo..hi exactly onto 0..255 with the PS3.3 C.11.2.1.2.1 linear function: width = hi-lo+1,
  * center = (lo+hi+1)/2 (so lo sits at the bottom edge and hi at the top edge of the window).
  * Colour images (RGB, YBR, PALETTE COLOR) get no presets: windowing does not apply to them.
@@ -66,17 +66,6 @@ export function fullRangeWindow(lo: number, hi: number): WindowPreset {
 
 export interface SummarizeOptions {
   transferSyntaxUid: string;
-  /** Stored min/max of frame 0, for the full-range preset of >8-bit grey images without windows. */
-  frame0Range?: { min: number; max: number };
-}
-
-/** True when the full-range preset needs frame 0 decoded (see the file comment). */
-export function needsFrame0Range(ds: DataSet): boolean {
-  const photometric = str(ds, 'x00280004').toUpperCase() || 'MONOCHROME2';
-  if (!isGreyPhotometric(photometric) || !PIXEL_DATA_TAGS.some((t) => ds.elements[t])) return false;
-  if (us(ds, 'x00280101', 8) <= 8) return false;
-  if (storedWindows(ds).length > 0) return false;
-  return !(ds.elements.x00280106 && ds.elements.x00280107);
 }
 
 function storedWindows(ds: DataSet): WindowPreset[] {
@@ -125,7 +114,7 @@ export function summarizeInstance(ds: DataSet, path: string, options: SummarizeO
       if (bitsStored <= 8) {
         range = signed ? { min: -(2 ** (bitsStored - 1)), max: 2 ** (bitsStored - 1) - 1 } : { min: 0, max: 2 ** bitsStored - 1 };
       } else {
-        range = statedPixelRange(ds, signed) ?? options.frame0Range;
+        range = statedPixelRange(ds, signed); // else none: the library fits frame 0 when it is first shown
       }
       if (range) {
         const [lo, hi] = rescaledRange(range.min, range.max, rescaleSlope, rescaleIntercept);
