@@ -40,6 +40,26 @@ function executableIn(dist) {
   return join(dist, 'electron');
 }
 
+function hasDisplay() {
+  return process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+}
+
+/** The installed Electron executable, or null. Electron 42+ ships no binary in the npm tarball and runs no
+ * postinstall: the binary is fetched on first use (node_modules/electron/install.js). */
+function installedElectron(pkg) {
+  const pathTxt = join(pkg, 'path.txt');
+  if (!existsSync(pathTxt)) return null;
+  const exe = join(pkg, 'dist', readFileSync(pathTxt, 'utf8').trim());
+  return existsSync(exe) ? exe : null;
+}
+
+/** Fetches the Electron binary once, as the electron package itself would on first use. Fails fast offline. */
+function fetchElectron(pkg) {
+  console.error('cardiosynth: the Electron binary is not installed yet; fetching it once (node_modules/electron/install.js)...');
+  const r = spawnSync(process.execPath, [join(pkg, 'install.js')], { stdio: 'inherit', timeout: 10 * 60 * 1000 });
+  return r.status === 0;
+}
+
 /** { path } of a runnable Electron, or { reason } it cannot start here. */
 function findElectron() {
   const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
@@ -48,21 +68,19 @@ function findElectron() {
     exe = executableIn(override);
     if (!existsSync(exe)) return { reason: `ELECTRON_OVERRIDE_DIST_PATH is set, but ${exe} does not exist` };
   } else {
+    if (!hasDisplay()) return { reason: 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' };
     const pkg = join(ROOT, 'node_modules', 'electron');
-    const pathTxt = join(pkg, 'path.txt');
-    if (existsSync(pathTxt)) exe = join(pkg, 'dist', readFileSync(pathTxt, 'utf8').trim());
-    if (!exe || !existsSync(exe)) {
+    exe = installedElectron(pkg) ?? (fetchElectron(pkg) ? installedElectron(pkg) : null);
+    if (!exe) {
       return {
         reason:
-          'the Electron binary is not installed (node_modules/electron/dist is missing: Electron downloads it from ' +
-          "GitHub, which this machine cannot reach or did not try). On a machine with internet, 'npx install-electron' " +
-          'or reinstalling the electron package fetches it; ELECTRON_OVERRIDE_DIST_PATH can point at an unpacked Electron',
+          'the Electron binary is not installed and could not be fetched (the electron npm package downloads it ' +
+          'from GitHub on first use, which this machine cannot reach). ELECTRON_OVERRIDE_DIST_PATH can point at an ' +
+          'unpacked Electron',
       };
     }
   }
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    return { reason: 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' };
-  }
+  if (!hasDisplay()) return { reason: 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' };
   return { path: exe };
 }
 
@@ -83,7 +101,10 @@ const serveArgs = args.filter((a) => a !== '--serve');
 buildIfStale();
 const electron = forceServe ? { reason: 'you asked for --serve' } : findElectron();
 if ('path' in electron) {
-  const extra = process.platform === 'linux' && process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  // Chromium refuses to run as root with its OS sandbox; as root only, it is turned off, and we say so.
+  const asRoot = process.platform === 'linux' && process.getuid?.() === 0;
+  if (asRoot) console.error('cardiosynth: running as root: Electron needs --no-sandbox, which disables the OS-level renderer sandbox.');
+  const extra = asRoot ? ['--no-sandbox'] : [];
   run(electron.path, [...extra, ROOT]);
 } else {
   if (!forceServe) {
