@@ -1,0 +1,63 @@
+import { useEffect, useRef } from 'react';
+import { attachPointerTools } from '../viewport/pointer-tools.ts';
+import type { ViewerController } from '../viewport/viewer-controller.ts';
+import { useStore } from './use-store.ts';
+
+/** The cornerstone element. React renders it once; the controller draws into it. */
+export function Viewport({ viewer }: { viewer: ViewerController }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = ref.current!;
+    viewer.attach(el);
+    const detachTools = attachPointerTools(el, viewer);
+    return () => {
+      detachTools();
+      viewer.detach();
+    };
+  }, [viewer]);
+  return (
+    <div className="viewport-wrap">
+      <div ref={ref} className="viewport" role="img" aria-label="Image viewport" tabIndex={-1}>
+        <canvas className="cornerstone-canvas" />
+      </div>
+      <ViewportOverlay viewer={viewer} />
+    </div>
+  );
+}
+
+function ViewportOverlay({ viewer }: { viewer: ViewerController }) {
+  const s = useStore(viewer.state);
+  if (!s.instance) return <div className="overlay overlay-center muted">Open a study to view it.</div>;
+  return (
+    <>
+      <div className="overlay overlay-tl" aria-hidden="true">
+        <div>{s.instance.patientName || 'anonymous'}</div>
+        <div>{s.instance.modality} {s.instance.columns}×{s.instance.rows}</div>
+        <div>{s.instance.photometric}</div>
+      </div>
+      <div className="overlay overlay-tr" aria-hidden="true">
+        <div>
+          Frame {s.frame + 1}/{s.frames}
+        </div>
+        <div>
+          W {fmt(s.windowWidth)} L {fmt(s.windowCenter)}
+        </div>
+        <div>Zoom {s.zoom.toFixed(2)}×{s.invert ? ' · inverted' : ''}</div>
+      </div>
+      {s.buffering && (
+        <div className="overlay overlay-center" role="status">
+          Buffering…
+        </div>
+      )}
+      {s.error && (
+        <div className="overlay overlay-bottom error-text" role="alert">
+          {s.error}
+        </div>
+      )}
+    </>
+  );
+}
+
+export function fmt(v: number): string {
+  return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1);
+}

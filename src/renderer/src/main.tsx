@@ -1,0 +1,18 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import { getApi } from './api/get-api.ts';
+import { registerFrameLoader } from './viewport/image-loader.ts';
+import { ViewerController } from './viewport/viewer-controller.ts';
+import { installTestHook } from './test-hook.ts';
+import './styles.css';
+
+registerFrameLoader(getApi());
+const viewer = new ViewerController();
+installTestHook(viewer);
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App viewer={viewer} />
+  </StrictMode>,
+);
