@@ -1,5 +1,5 @@
 // `npm run bench`: writes bench/results/latest.json with every figure, its target and pass/fail, and the
-// machine it ran on. Runs on Node 24 (type stripping). Data: /work/shared/data, or CARDIOSYNTH_BENCH_DATA.
+// machine it ran on. Runs on Node 24 (type stripping). Data: ../shared/data, or CARDIOSYNTH_BENCH_DATA.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
@@ -9,9 +9,10 @@ import { cineBench } from './cine-bench.ts';
 import { decodeFpsFigures, firstFrameFigures, listImages } from './dicom-bench.ts';
 import { figure, type Figure } from './figures.ts';
 import { parseVsDcmdump } from './parse-vs-dcmdump.ts';
+import { SHARED_DATA } from '../support/shared-data.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const dataDir = process.env.CARDIOSYNTH_BENCH_DATA ?? '/work/shared/data';
+const dataDir = process.env.CARDIOSYNTH_BENCH_DATA ?? SHARED_DATA;
 const only = new Set(process.argv.slice(2)); // e.g. `npm run bench -- cine` runs one group
 
 const version = (cmd: string, args: string[]): string | null => {

@@ -10,10 +10,11 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDisplay } from '../../../src/main/services/dicom/display.ts';
 import { DicomLibrary } from '../../../src/main/services/dicom/index.ts';
+import { SHARED_DATA } from '../../support/shared-data.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const BIN = join(ROOT, 'bin', 'cardiosynth');
-const DATA = '/work/shared/data';
+const DATA = SHARED_DATA;
 
 function run(args: string[], cwd = ROOT) {
   const r = spawnSync(BIN, args, { cwd, encoding: 'utf8', timeout: 120_000 });
@@ -68,8 +69,8 @@ interface Study {
   [k: string]: unknown;
 }
 
-describe.skipIf(!haveData)('cli: inspect (real files in /work/shared/data)', () => {
-  it('prints one JSON document with the required fields and exits 0 over /work/shared/data', () => {
+describe.skipIf(!haveData)(`cli: inspect (real files in ${SHARED_DATA})`, () => {
+  it('prints one JSON document with the required fields and exits 0 over ../shared/data', () => {
     const r = run(['inspect', DATA, '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -140,7 +141,7 @@ function ihdr(buf: Buffer): { bitDepth: number; colorType: number } {
   return { bitDepth: buf[24], colorType: buf[25] };
 }
 
-describe.skipIf(!haveData)('cli: render (real files in /work/shared/data)', () => {
+describe.skipIf(!haveData)(`cli: render (real files in ${SHARED_DATA})`, () => {
   it('writes a grey frame exactly as renderDisplay shows it', async () => {
     const file = join(DATA, 'pydicom-data', 'emri_small.dcm');
     const outFile = join(tmp, 'emri3.png');

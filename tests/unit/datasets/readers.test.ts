@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSequence, readMetaImage, readNifti, readNiftiHeader } from '../../../src/main/services/datasets/index.ts';
+import { sharedFile } from '../../support/shared-data.ts';
 
 const PY = '/usr/bin/python3';
 const FIX = join(import.meta.dirname, '../../fixtures/datasets');
-const REAL_NII = ['/work/shared/data/nibabel-testdata/example4d.nii.gz', '/work/shared/data/nibabel-testdata/standard.nii.gz', '/work/shared/data/itk-examples/KmeansTest_T1KmeansPrelimSegmentation.nii.gz'].filter(existsSync);
-const ITK = '/work/shared/data/itk-examples';
+const REAL_NII = [sharedFile('nibabel-testdata/example4d.nii.gz'), sharedFile('nibabel-testdata/standard.nii.gz'), sharedFile('itk-examples/KmeansTest_T1KmeansPrelimSegmentation.nii.gz')].filter(existsSync);
+const ITK = sharedFile('itk-examples');
 const hasNibabel = (() => { try { execFileSync(PY, ['-c', 'import nibabel']); return true; } catch { return false; } })();
 if (!hasNibabel) console.warn('readers.test: NIfTI cases skipped: /usr/bin/python3 with nibabel is missing');
 if (!existsSync(ITK)) console.warn('readers.test: real MetaImage cases skipped: ../shared/data/itk-examples is missing');

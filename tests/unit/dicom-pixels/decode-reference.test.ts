@@ -1,5 +1,5 @@
 /**
- * Every real DICOM file with pixel data in /work/shared/data and in pydicom's Debian test files, decoded frame by
+ * Every real DICOM file with pixel data in ../shared/data and in pydicom's Debian test files, decoded frame by
  * frame and compared with an independent reference decode (tests/reference/decode_pixels.py: pydicom + GDCM,
  * pydicom's apply_color_lut / convert_color_space, dcmtk for 12-bit JPEG). Lossless syntaxes must match exactly;
  * lossy ones (JPEG baseline/extended, JPEG 2000 irreversible, near-lossless JPEG-LS) need PSNR >= 40 dB.
@@ -26,8 +26,9 @@ import { readPixelModule, TS } from '../../../src/main/services/dicom/pixels/pix
 import { AppError } from '../../../src/shared/errors.ts';
 import { loadDataSet } from './parse-for-test.ts';
 import { compare, ensureReferences, makePlanarFixture, readHeader, readReferenceFrame, referenceAvailable, type ReferenceHeader } from './reference.ts';
+import { SHARED_DATA } from '../../support/shared-data.ts';
 
-const SHARED = '/work/shared/data';
+const SHARED = SHARED_DATA;
 const PYDICOM = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
 /** Long cines are sampled: only the first MAX_FRAMES frames are compared (every file here has at most 15). */
 const MAX_FRAMES = 16;
@@ -68,7 +69,7 @@ for (const f of allFiles) {
 }
 const planarSource = existsSync(join(SHARED, 'pydicom-data/US1_UNCR.dcm')) ? join(SHARED, 'pydicom-data/US1_UNCR.dcm') : join(PYDICOM, 'SC_rgb_small_odd.dcm');
 
-const reason = !haveData ? 'no sample data (/work/shared/data, pydicom test files)' : !haveReference ? '/usr/bin/python3 with pydicom+gdcm+numpy missing' : '';
+const reason = !haveData ? `no sample data (${SHARED_DATA}, pydicom test files)` : !haveReference ? '/usr/bin/python3 with pydicom+gdcm+numpy missing' : '';
 if (reason) console.warn(`dicom-pixels reference tests skipped: ${reason}`);
 
 const summary: string[] = [];

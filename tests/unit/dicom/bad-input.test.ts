@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DicomLibrary, inspectPaths } from '../../../src/main/services/dicom/index.ts';
+import { sharedFile } from '../../support/shared-data.ts';
 
 const GOOD = '/usr/lib/python3/dist-packages/pydicom/data/test_files/MR_small.dcm'; // explicit LE, native pixels
-const RLE = '/work/shared/data/octave-dicom/US-PAL-8-10x-echo.dcm'; // encapsulated, 10 frames
+const RLE = sharedFile('octave-dicom/US-PAL-8-10x-echo.dcm'); // encapsulated, 10 frames
 const available = existsSync(GOOD) && existsSync(RLE);
 if (!available) console.warn('bad-input.test: skipped: needs pydicom test files and ../shared/data');
 

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FRAME_RATE_HZ } from '../../../src/shared/dicom-types.ts';
 import { inspectPaths } from '../../../src/main/services/dicom/index.ts';
+import { SHARED_DATA } from '../../support/shared-data.ts';
 
-const SHARED = '/work/shared/data';
+const SHARED = SHARED_DATA;
 const PYDICOM = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
 const PYTHON = '/usr/bin/python3';
 const available = existsSync(SHARED) && existsSync(PYDICOM) && existsSync(PYTHON);

@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DicomLibrary } from '../../../src/main/services/dicom/index.ts';
+import { sharedFile } from '../../support/shared-data.ts';
 
 const PYDICOM = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
 const SRC = join(PYDICOM, 'MR_small.dcm');
-const ECHO = '/work/shared/data/octave-dicom/US-PAL-8-10x-echo.dcm';
+const ECHO = sharedFile('octave-dicom/US-PAL-8-10x-echo.dcm');
 const PYTHON = '/usr/bin/python3';
 const available = existsSync(SRC) && existsSync(ECHO) && existsSync(PYTHON);
 if (!available) console.warn('library.test: skipped: needs pydicom test files, ../shared/data and /usr/bin/python3');

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FRAME_RATE_HZ } from '../../../src/shared/dicom-types.ts';
 import { inspectPaths } from '../../../src/main/services/dicom/index.ts';
+import { sharedFile } from '../../support/shared-data.ts';
 
-const ECHO = '/work/shared/data/octave-dicom/US-PAL-8-10x-echo.dcm';
-const LOSSLESS = '/work/shared/data/pylibjpeg-data/JPEGLosslessP14SV1_3s_2f_u_08_08.dcm';
+const ECHO = sharedFile('octave-dicom/US-PAL-8-10x-echo.dcm');
+const LOSSLESS = sharedFile('pylibjpeg-data/JPEGLosslessP14SV1_3s_2f_u_08_08.dcm');
 const PYTHON = '/usr/bin/python3';
 const available = existsSync(ECHO) && existsSync(LOSSLESS) && existsSync(PYTHON);
 if (!available) console.warn('timing.test: skipped: needs the shared echo samples and /usr/bin/python3 with pydicom');
@@ -84,7 +85,7 @@ describe.skipIf(!available)(`frame timing ${available ? '' : '(skipped: samples 
   });
 
   it('marks single-frame images', async () => {
-    const s = await timingOf('/work/shared/data/pydicom-data/US1_UNCR.dcm');
+    const s = await timingOf(sharedFile('pydicom-data/US1_UNCR.dcm'));
     expect([s.frameRateSource, s.frameRateHz]).toEqual(['single-frame', 0]);
   });
 });

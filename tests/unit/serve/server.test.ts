@@ -14,6 +14,7 @@ import { startServer, NOT_BUILT_MESSAGE, type RunningServer } from '../../../src
 import { createServices } from '../../../src/main/services/index.ts';
 import { DicomLibrary } from '../../../src/main/services/dicom/index.ts';
 import { TestWs } from './ws-test-client.ts';
+import { sharedFile } from '../../support/shared-data.ts';
 
 const PAGE_CSP = "default-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*; object-src 'none'";
 const INDEX = `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="${PAGE_CSP}"><title>t</title></head><body>page</body></html>`;
@@ -207,8 +208,8 @@ describe('serve: WebSocket access control', () => {
   });
 });
 
-const SAMPLE_16 = '/work/shared/data/pydicom-data/emri_small.dcm';
-const SAMPLE_PALETTE = '/work/shared/data/octave-dicom/US-PAL-8-10x-echo.dcm';
+const SAMPLE_16 = sharedFile('pydicom-data/emri_small.dcm');
+const SAMPLE_PALETTE = sharedFile('octave-dicom/US-PAL-8-10x-echo.dcm');
 const haveSamples = existsSync(SAMPLE_16) && existsSync(SAMPLE_PALETTE);
 if (!haveSamples) console.warn(`serve test: ${SAMPLE_16} or ${SAMPLE_PALETTE} missing; the frame roundtrip is skipped`);
 
