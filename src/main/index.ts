@@ -6,7 +6,7 @@ import { app, dialog, BrowserWindow } from 'electron';
 import type { ApiHandlers } from '../shared/contract.ts';
 import { createHandlers } from './handlers.ts';
 import { registerIpc } from './ipc.ts';
-import { paths } from './paths.ts';
+import { paths, userDataDir } from './paths.ts';
 import { createServices } from './services/index.ts';
 import { createMainWindow, lockDownApp } from './window.ts';
 
@@ -34,7 +34,7 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     lockDownApp();
-    const services = createServices({ resourcesDir: paths.resources, version: app.getVersion() });
+    const services = createServices({ resourcesDir: paths.resources, dataDir: userDataDir(), version: app.getVersion() });
     const handlers: ApiHandlers = {
       ...createHandlers(services, 'electron'),
       'dialog.pickPaths': async ({ directories }) => {

@@ -4,6 +4,7 @@
  * relative step finds the root in both.
  */
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,4 +26,16 @@ export function packageVersion(root: string = REPO_ROOT): string {
   } catch {
     return '0.0.0';
   }
+}
+
+/**
+ * The user's data folder (the catalog, label drafts, generated results, caches). The CLI, `serve` and the
+ * Electron app use the same folder, so a dataset imported from a terminal is in the app's catalog too.
+ * CARDIOSYNTH_DATA_DIR overrides it (tests point it at a temporary folder).
+ */
+export function userDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.CARDIOSYNTH_DATA_DIR) return env.CARDIOSYNTH_DATA_DIR;
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Cardiosynth');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Cardiosynth');
+  return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'cardiosynth');
 }

@@ -5,7 +5,8 @@
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { PageGlobals } from './page-globals.ts';
 
@@ -35,9 +36,13 @@ export interface ServeInfo {
   token: string;
 }
 
-/** Starts the serve door and resolves with the JSON line it prints. */
-export function startServe(): Promise<{ info: ServeInfo; child: ChildProcess; stderr: () => string }> {
-  const child = spawn(join(ROOT, 'bin/cardiosynth'), ['serve', '--port', '0', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the serve door and resolves with the JSON line it prints. Its user data folder (catalog, drafts,
+ * results) is a fresh temporary folder unless `dataDir` names one (a test that restarts the server keeps it).
+ */
+export function startServe(dataDir: string = mkdtempSync(join(tmpdir(), 'cardiosynth-e2e-data-'))): Promise<{ info: ServeInfo; child: ChildProcess; stderr: () => string; dataDir: string }> {
+  const env = { ...process.env, CARDIOSYNTH_DATA_DIR: dataDir };
+  const child = spawn(join(ROOT, 'bin/cardiosynth'), ['serve', '--port', '0', '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -53,7 +58,7 @@ export function startServe(): Promise<{ info: ServeInfo; child: ChildProcess; st
       clearTimeout(timer);
       try {
         const info = JSON.parse(out.slice(0, nl)) as ServeInfo;
-        resolvePromise({ info, child, stderr: () => err });
+        resolvePromise({ info, child, stderr: () => err, dataDir });
       } catch {
         child.kill('SIGKILL');
         reject(new Error(`serve's first line is not JSON: ${out.slice(0, nl)}\nstderr:\n${err}`));

@@ -4,7 +4,7 @@
  */
 import { NOT_BUILT_MESSAGE, startServer } from '../../main/serve/server.ts';
 import { createHandlers } from '../../main/handlers.ts';
-import { paths } from '../../main/paths.ts';
+import { paths, userDataDir } from '../../main/paths.ts';
 import { createServices } from '../../main/services/index.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, err, intOption, out, parse, type Command } from '../usage.ts';
 
@@ -39,7 +39,7 @@ export const serveCommand: Command = {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}".`);
     const port = intOption(values.port, 'port', 0, 65535);
 
-    const services = createServices({ resourcesDir: paths.resources });
+    const services = createServices({ resourcesDir: paths.resources, dataDir: userDataDir() });
     const opened = await services.dicom.open([services.info.defaultStudyPath]);
     for (const e of opened.errors) err(`cardiosynth serve: default study: ${e.path}: [${e.code}] ${e.message}`);
 

@@ -9,13 +9,15 @@ import { DicomLibrary } from './dicom/index.ts';
 export interface ServicesOptions {
   /** The resources/ folder: the embedded default study lives in resources/default-study. */
   resourcesDir: string;
+  /** The user's data folder (paths.ts userDataDir()): catalog, drafts, results. Created on first use. */
+  dataDir: string;
   /** The app's version: Electron's app.getVersion(); package.json's when absent. */
   version?: string;
 }
 
 export interface Services {
   dicom: DicomLibrary;
-  info: { name: string; version: string; defaultStudyPath: string };
+  info: { name: string; version: string; defaultStudyPath: string; dataDir: string };
 }
 
 export const APP_NAME = 'Cardiosynth';
@@ -27,6 +29,6 @@ export function defaultStudyPath(resourcesDir: string): string {
 export function createServices(opts: ServicesOptions): Services {
   return {
     dicom: new DicomLibrary(),
-    info: { name: APP_NAME, version: opts.version ?? packageVersion(), defaultStudyPath: defaultStudyPath(opts.resourcesDir) },
+    info: { name: APP_NAME, version: opts.version ?? packageVersion(), defaultStudyPath: defaultStudyPath(opts.resourcesDir), dataDir: opts.dataDir },
   };
 }

@@ -5,6 +5,7 @@ import { ErrorBanner } from './components/ErrorBanner.tsx';
 import { HelpOverlay } from './components/HelpOverlay.tsx';
 import { OpenBar } from './components/OpenBar.tsx';
 import { PixelProbe } from './components/PixelProbe.tsx';
+import { SideTabs, type SideTab } from './components/SideTabs.tsx';
 import { StudyBrowser } from './components/StudyBrowser.tsx';
 import { TagPanel } from './components/TagPanel.tsx';
 import { Viewport } from './components/Viewport.tsx';
@@ -41,6 +42,16 @@ export function App({ viewer }: { viewer: ViewerController }) {
     [viewer, cyclePreset],
   );
 
+  // Each feature area is a tab: the left side chooses what to look at, the right side works on it.
+  const leftTabs: SideTab[] = [
+    {
+      id: 'studies',
+      label: 'Studies',
+      render: () => <StudyBrowser studies={lib.studies} loadErrors={lib.loadErrors} selectedId={lib.selected?.id ?? null} onSelect={lib.select} />,
+    },
+  ];
+  const rightTabs: SideTab[] = [{ id: 'tags', label: 'Tags', render: () => <TagPanel instanceId={lib.selected?.id ?? null} /> }];
+
   return (
     <div className="app">
       <header className="topbar">
@@ -53,7 +64,7 @@ export function App({ viewer }: { viewer: ViewerController }) {
       </header>
       <ErrorBanner errors={lib.errors} onDismiss={lib.dismiss} />
       <main className="workspace">
-        <StudyBrowser studies={lib.studies} loadErrors={lib.loadErrors} selectedId={lib.selected?.id ?? null} onSelect={lib.select} />
+        <SideTabs label="Left panel" side="left" tabs={leftTabs} />
         <section className="center" aria-label="Viewer">
           <ViewTools viewer={viewer} />
           <Viewport viewer={viewer} />
@@ -65,7 +76,7 @@ export function App({ viewer }: { viewer: ViewerController }) {
             </span>
           </footer>
         </section>
-        <TagPanel instanceId={lib.selected?.id ?? null} />
+        <SideTabs label="Right panel" side="right" tabs={rightTabs} />
       </main>
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>

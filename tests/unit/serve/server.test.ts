@@ -50,7 +50,7 @@ beforeAll(async () => {
   writeFileSync(join(rendererDir, 'assets', 'style.css'), 'body{}');
   writeFileSync(join(dir, 'secret.txt'), 'TOP-SECRET');
   symlinkSync(join(dir, 'secret.txt'), join(rendererDir, 'assets', 'link.txt'));
-  const services = createServices({ resourcesDir: paths.resources });
+  const services = createServices({ resourcesDir: paths.resources, dataDir: join(dir, 'data') });
   server = await startServer({ port: 0, rendererDir, handlers: createHandlers(services, 'serve') });
 });
 
@@ -84,7 +84,7 @@ describe('serve: listening', () => {
   });
 
   it('uses a new token for every server', async () => {
-    const other = await startServer({ port: 0, rendererDir, handlers: createHandlers(createServices({ resourcesDir: paths.resources }), 'serve') });
+    const other = await startServer({ port: 0, rendererDir, handlers: createHandlers(createServices({ resourcesDir: paths.resources, dataDir: join(dir, 'data') }), 'serve') });
     try {
       expect(other.token).not.toBe(server.token);
       expect((await get(other.port, `/?token=${server.token}`)).status).toBe(403);
@@ -174,7 +174,7 @@ describe('serve: HTTP access control', () => {
   });
 
   it('says to run npm run build when the renderer has not been built', async () => {
-    const empty = await startServer({ port: 0, rendererDir: join(dir, 'not-built'), handlers: createHandlers(createServices({ resourcesDir: paths.resources }), 'serve') });
+    const empty = await startServer({ port: 0, rendererDir: join(dir, 'not-built'), handlers: createHandlers(createServices({ resourcesDir: paths.resources, dataDir: join(dir, 'data') }), 'serve') });
     try {
       expect(empty.rendererBuilt).toBe(false);
       const r = await get(empty.port, `/?token=${empty.token}`);
