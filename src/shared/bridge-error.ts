@@ -3,21 +3,8 @@
  * across worlds (custom properties are dropped), so the preload also writes the kind into the message as
  * `[kind] message`. Renderer code reads both through {@link errorDataOf}, whichever door it is behind.
  */
-import type { ErrorData, ErrorKind } from './errors.ts';
+import { ERROR_KINDS, type ErrorData, type ErrorKind } from './errors.ts';
 
-const KINDS: readonly ErrorKind[] = [
-  'invalid-argument',
-  'unknown-method',
-  'not-found',
-  'unreadable',
-  'not-dicom',
-  'malformed',
-  'no-pixel-data',
-  'unsupported',
-  'decode-failed',
-  'forbidden',
-  'internal',
-];
 
 const PREFIXED = /^\[([a-z-]+)\] ([\s\S]*)$/;
 
@@ -27,7 +14,7 @@ export function bridgeErrorMessage(e: ErrorData): string {
 }
 
 function isKind(k: unknown): k is ErrorKind {
-  return typeof k === 'string' && (KINDS as readonly string[]).includes(k);
+  return typeof k === 'string' && (ERROR_KINDS as readonly string[]).includes(k);
 }
 
 /** Recovers {kind, message} from whatever `window.api` threw (bridge Error, an Error with `kind`, or other). */

@@ -2,18 +2,25 @@
  * Errors cross every boundary (IPC, WebSocket, CLI JSON) as data: a `kind` a program can switch on and a
  * `message` a person can act on. Messages name the file and the problem.
  */
-export type ErrorKind =
-  | 'invalid-argument' // a contract argument failed validation
-  | 'unknown-method' // a channel/method that the contract does not have
-  | 'not-found' // a file, instance or frame that does not exist
-  | 'unreadable' // the file exists but cannot be read (permissions, I/O error, symlink loop)
-  | 'not-dicom' // not a DICOM Part 10 file and not a recognisable raw DICOM data set
-  | 'malformed' // a DICOM file whose structure is broken (truncated, lying lengths, bad sequences)
-  | 'no-pixel-data' // a valid DICOM object without pixel data (SR, RT plan...)
-  | 'unsupported' // a valid file using a feature we do not decode (named in the message)
-  | 'decode-failed' // the codec rejected the pixel data
-  | 'forbidden' // a request without the right token/origin/sender
-  | 'internal'; // a bug: the message says what was being done
+export const ERROR_KINDS = [
+  'invalid-argument', // a contract argument failed validation
+  'unknown-method', // a channel/method that the contract does not have
+  'not-found', // a file, instance, frame, pack or job that does not exist
+  'unreadable', // the file exists but cannot be read (permissions, I/O error, symlink loop)
+  'not-dicom', // not a DICOM Part 10 file and not a recognisable raw DICOM data set
+  'malformed', // a file whose structure is broken (truncated, lying lengths, bad sequences, bad header)
+  'no-pixel-data', // a valid DICOM object without pixel data (SR, RT plan...)
+  'unsupported', // a valid file using a feature we do not decode (named in the message)
+  'decode-failed', // the codec rejected the pixel data
+  'invalid-pack', // a model pack that fails validation (the message names the file and the mismatch)
+  'io', // writing failed: disk full, permission denied, read-only file system (the message says which)
+  'conflict', // the request contradicts existing state (e.g. writing inside a source dataset)
+  'cancelled', // the user cancelled the job
+  'forbidden', // a request without the right token/origin/sender
+  'internal', // a bug: the message says what was being done
+] as const;
+
+export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 export interface ErrorData {
   kind: ErrorKind;

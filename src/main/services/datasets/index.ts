@@ -16,3 +16,5 @@ export { importLoose } from './loose-importer.ts';
 export { parseCamusCfg } from './camus-cfg.ts';
 export { tracingMask } from './echonet-tracings.ts';
 export { inspectDatasetPaths } from './inspect-dataset.ts';
+export { writeNifti, encodeNifti } from './nifti-writer.ts';
+export type { NiftiImage } from './nifti-writer.ts';
