@@ -8,14 +8,17 @@
  * what remains is the steady per-file cost of reading and parsing a header. dcmdump runs with -M (do not load
  * long values such as pixel data), matching our header-only read; its output goes to a pipe we discard, and
  * our side runs what `cardiosynth inspect FILE...` runs (inspectPaths: header-only reads with several files in
- * flight, then the instance summary), so each does its normal work on a header. Each T is the median of 5,
- * in CPU time (user+sys of the child process) so other load on the machine does not skew it; wall time is
+ * flight, then the instance summary), so each does its normal work on a header. Each T is the minimum of 7
+ * interleaved runs, in CPU time (user+sys of the child process) so other load on the machine does not skew it; wall time is
  * recorded beside it.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { figure, median, type Figure } from './figures.ts';
+import { figure, type Figure } from './figures.ts';
+
+/** Interleaved rounds of the four runs; the minimum of each is used. */
+const ROUNDS = 7;
 
 interface Cost {
   wall: number;
@@ -50,22 +53,28 @@ export function parseVsDcmdump(files: string[], tmp: string, repoRoot: string): 
   const ours = (times: number) => cost(node, [child, listFile, String(times)]);
   const theirs = (times: number) => cost('dcmdump', ['-M', ...Array.from({ length: times }, () => files).flat()]);
 
-  const sample = (fn: (n: number) => Cost, n: number): Cost => {
-    const runs = [fn(n), fn(n), fn(n), fn(n), fn(n)];
-    return { wall: median(runs.map((r) => r.wall)), cpu: median(runs.map((r) => r.cpu)) };
-  };
   ours(1); // warm the page cache and Node's compile cache
   theirs(1);
-  const oursK = sample(ours, k);
-  const ours2K = sample(ours, 2 * k);
-  const theirsK = sample(theirs, k);
-  const theirs2K = sample(theirs, 2 * k);
+  // Interleaved runs, and the minimum of each: other load on the machine only ever adds time, so the minimum
+  // is the run least disturbed by it (the median still moved by 2-4x when other work shared the two cores).
+  const runs: Record<'oursK' | 'ours2K' | 'theirsK' | 'theirs2K', Cost[]> = { oursK: [], ours2K: [], theirsK: [], theirs2K: [] };
+  for (let i = 0; i < ROUNDS; i++) {
+    runs.oursK.push(ours(k));
+    runs.theirsK.push(theirs(k));
+    runs.ours2K.push(ours(2 * k));
+    runs.theirs2K.push(theirs(2 * k));
+  }
+  const least = (list: Cost[]): Cost => ({ wall: Math.min(...list.map((r) => r.wall)), cpu: Math.min(...list.map((r) => r.cpu)) });
+  const oursK = least(runs.oursK);
+  const ours2K = least(runs.ours2K);
+  const theirsK = least(runs.theirsK);
+  const theirs2K = least(runs.theirs2K);
   const per = (a: Cost, b: Cost, key: keyof Cost) => (b[key] - a[key]) / (k * files.length);
   const ratioCpu = per(oursK, ours2K, 'cpu') / per(theirsK, theirs2K, 'cpu');
   const ratioWall = per(oursK, ours2K, 'wall') / per(theirsK, theirs2K, 'wall');
   const r3 = (v: number) => Math.round(v * 1000) / 1000;
   return {
-    'dicom.parse_vs_dcmdump': figure(ratioCpu, 'ratio', target, 'per-file header parse cost, ours / dcmdump -M, in CPU time (user+sys); each per-file cost is the difference of K and 2K passes over the same file list in one process, so process start-up cancels; medians of 5 (see tests/bench/parse-vs-dcmdump.ts). wall_ratio is the same in wall-clock time', {
+    'dicom.parse_vs_dcmdump': figure(ratioCpu, 'ratio', target, 'per-file header parse cost, ours / dcmdump -M, in CPU time (user+sys); each per-file cost is the difference of K and 2K passes over the same file list in one process, so process start-up cancels; minimum of 7 interleaved runs each (see tests/bench/parse-vs-dcmdump.ts). wall_ratio is the same in wall-clock time', {
       wall_ratio: r3(ratioWall),
       files: files.length,
       k,

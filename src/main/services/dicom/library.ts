@@ -10,7 +10,7 @@ import type { FramePixels, InstanceSummary, LoadError, OpenResult, SeriesNode, S
 import { ByteLru } from './byte-lru.ts';
 import type { DataSet } from './dicom-parser-lib.ts';
 import { thumbnail as makeThumbnail } from './display.ts';
-import { readDicomFile } from './parse-file.ts';
+import { readDicomFile, readDicomHeaderSync } from './parse-file.ts';
 import type { ParsedFile } from './parse-file.ts';
 import { decodeFrame } from './pixels/decode-frame.ts';
 import type { DecodedFrame } from './pixels/decode-frame.ts';
@@ -33,8 +33,8 @@ interface Entry {
   summary: InstanceSummary;
   path: string;
   transferSyntaxUid: string;
-  /** The header (everything before the Pixel Data value), kept for the tag panel. */
-  header: DataSet;
+  /** The header (everything before the Pixel Data value), kept for the tag panel; null when not kept. */
+  header: DataSet | null;
 }
 
 /**
@@ -49,7 +49,10 @@ function compactHeader(parsed: ParsedFile): DataSet {
   const rebase = (d: DataSet, depth: number): void => {
     d.byteArray = compact;
     if (depth > 64) return;
-    for (const el of Object.values(d.elements)) for (const item of el.items ?? []) if (item.dataSet) rebase(item.dataSet, depth + 1);
+    for (const tag in d.elements) {
+      const items = d.elements[tag].items;
+      if (items) for (const item of items) if (item.dataSet) rebase(item.dataSet, depth + 1);
+    }
   };
   rebase(ds, 0);
   return ds;
@@ -105,9 +108,15 @@ export class DicomLibrary {
   private readonly dataSets: ByteLru<string, ParsedFile>;
   private readonly frames: ByteLru<string, FramePixels>;
   private readonly limits: LibraryLimits;
+  private readonly keepHeaders: boolean;
 
-  constructor(limits: Partial<LibraryLimits> = {}) {
+  /**
+   * `keepHeaders: false` is for one-shot listings (`inspect`): summaries only, no header bytes kept for the
+   * tag panel (tags() then reads the header again).
+   */
+  constructor(limits: Partial<LibraryLimits> = {}, options: { keepHeaders?: boolean } = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.keepHeaders = options.keepHeaders ?? true;
     this.dataSets = new ByteLru(this.limits.dataSetBytes);
     this.frames = new ByteLru(this.limits.frameBytes);
   }
@@ -157,7 +166,7 @@ export class DicomLibrary {
       this.dataSets.delete(previous.path);
       this.frames.deleteWhere((k) => k.startsWith(`${summary.id}:`));
     }
-    this.entries.set(summary.id, { summary, path: summary.path, transferSyntaxUid: parsed.transferSyntaxUid, header: compactHeader(parsed) });
+    this.entries.set(summary.id, { summary, path: summary.path, transferSyntaxUid: parsed.transferSyntaxUid, header: !this.keepHeaders ? null : compactHeader(parsed) });
     return summary;
   }
 
@@ -250,8 +259,9 @@ export class DicomLibrary {
    */
   tags(id: string): TagRow[] {
     const e = this.entry(id);
+    const header = e.header ?? compactHeader(readDicomHeaderSync(e.path));
     try {
-      return tagRows(e.header);
+      return tagRows(header);
     } catch (err) {
       throw withPath(e.path, err, 'reading tags');
     }
@@ -270,7 +280,7 @@ export class DicomLibrary {
 
 /** Flat summaries and errors for `cardiosynth inspect --json`. */
 export async function inspectPaths(paths: string[]): Promise<{ studies: InstanceSummary[]; errors: LoadError[] }> {
-  const lib = new DicomLibrary();
+  const lib = new DicomLibrary({}, { keepHeaders: false });
   const { instances, errors } = await lib.openFlat(paths);
   return { studies: instances, errors };
 }
