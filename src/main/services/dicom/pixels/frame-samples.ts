@@ -3,7 +3,6 @@
  * parser), RLE, or one of the JPEG-family codecs.
  */
 import type { DataSet, Element } from 'dicom-parser';
-import { Decoder as JpegLosslessDecoder } from 'jpeg-lossless-decoder-js';
 import { AppError } from '../../../../shared/errors.ts';
 import { NATIVE_SYNTAXES, TS, type PixelModule } from './pixel-module.ts';
 import { groupFragments, joinFragments, type StartMarker } from './frame-fragments.ts';
@@ -13,6 +12,7 @@ import { readUnsigned, unpackBits, swapWords, type Samples, type SampleArray } f
 import { expandYbr422 } from './colour.ts';
 import { jpegStreamInfo, withoutColourTransform } from './jpeg-markers.ts';
 import { decodeJpegDct } from './jpeg-dct-decoder.ts';
+import { decodeJpegLossless } from './jpeg-lossless-decoder.ts';
 
 export async function frameSamples(ds: DataSet, pm: PixelModule, frameIndex: number): Promise<Samples> {
   const ts = pm.transferSyntaxUid;
@@ -142,35 +142,6 @@ function codecSamples(out: CodecOutput, pm: PixelModule): Samples {
 }
 
 function jpegLosslessSamples(encoded: Uint8Array, pm: PixelModule): Samples {
-  const info = jpegStreamInfo(encoded);
-  const bytesOut = info.precision > 8 ? 2 : 1;
-  let decoded: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; length: number };
-  try {
-    const copy = padBeforeEoi(encoded);
-    decoded = new JpegLosslessDecoder().decode(copy.buffer, 0, copy.length, bytesOut) as typeof decoded;
-  } catch (err) {
-    throw new AppError('decode-failed', `JPEG lossless decoder rejected the frame: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const n = pm.rows * pm.columns * info.components;
-  const data = bytesOut === 2 ? new Uint16Array(decoded.buffer, decoded.byteOffset, n) : new Uint8Array(decoded.buffer, decoded.byteOffset, n);
-  return checkDims({ data: data.slice(), samplesPerPixel: info.components, planar: false }, info.width, info.height, pm, 'JPEG lossless');
-}
-
-/**
- * jpeg-lossless-decoder-js stops reading when the bytes after its current position form a marker, even if it still
- * needs bits of the current byte; a stream whose last pixel's code ends right before EOI then loses that pixel
- * (seen on pylibjpeg-data JPEGLosslessP14SV1_3s_2f_u_08_08.dcm frame 2, where GDCM and dcmtk read 255 and it read 0).
- * One 0x00 byte before the final EOI gives it the bits; a correct decoder never reads past the last pixel, so the
- * extra byte cannot change a correct result. Also gives the decoder a private buffer starting at offset 0.
- */
-function padBeforeEoi(encoded: Uint8Array): Uint8Array {
-  let end = encoded.length;
-  while (end >= 2 && !(encoded[end - 2] === 0xff && encoded[end - 1] === 0xd9)) end--;
-  if (end < 2) return encoded.slice();
-  const out = new Uint8Array(end + 1);
-  out.set(encoded.subarray(0, end - 2));
-  out[end - 2] = 0x00;
-  out[end - 1] = 0xff;
-  out[end] = 0xd9;
-  return out;
+  const img = decodeJpegLossless(encoded);
+  return checkDims({ data: img.data, samplesPerPixel: img.components, planar: false }, img.width, img.height, pm, 'JPEG lossless');
 }
