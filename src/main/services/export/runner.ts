@@ -26,6 +26,7 @@ import { defaultKeyPath, loadOrCreateKey, Pseudonymizer } from './pseudonym.ts';
 import type { SourceResolver } from './sources/resolve-sources.ts';
 import { resolveSources } from './sources/resolve-sources.ts';
 import type { LoadedStudy, SourceStudy } from './sources/source-study.ts';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireShardLock } from './shard-lock.ts';
 
@@ -278,9 +279,16 @@ export async function runExport(opts: ExportOptions): Promise<ExportSummary> {
       try {
         const layoutData = await layout.writeItem(item, entry, writer);
         const record: JournalRecord = { v: 1, index: entry.index, id: entry.id, files: writer.files, row: manifestRow(item, writer.files, createdAt(), opts.softwareVersion), layout: layoutData ?? null };
+        const journalSize = existsSync(journalPath) ? statSync(journalPath).size : 0;
         try {
           io.appendFile(journalPath, `${JSON.stringify(record)}\n`);
         } catch (err) {
+          // A full disk can cut the line short: take it back, so the journal holds whole lines only.
+          try {
+            if (existsSync(journalPath)) trimJournal(journalPath, journalSize);
+          } catch {
+            // a resume ignores a cut line anyway
+          }
           throw ioError(journalPath, err);
         }
         done.set(entry.index, record);
