@@ -15,8 +15,7 @@ declare module 'dcmjs' {
   type NaturalizedDataset = Record<string, unknown>;
   /** The tag-keyed form dcmjs writes: { "00100010": { vr: "PN", Value: [...] } }. */
   type DenaturalizedDataset = Record<string, { vr: string; Value?: unknown[] }>;
-  class DicomDict {
-    constructor(meta: DenaturalizedDataset);
+  interface DicomDict {
     meta: DenaturalizedDataset;
     dict: DenaturalizedDataset;
     /** The Part 10 file (preamble, DICM, meta group, data set) in the meta's transfer syntax. */
@@ -24,7 +23,7 @@ declare module 'dcmjs' {
   }
   const dcmjs: {
     data: {
-      DicomDict: typeof DicomDict;
+      DicomDict: new (meta: DenaturalizedDataset) => DicomDict;
       DicomMetaDictionary: {
         /** Keyed "(GGGG,EEEE)" (either hex case); repeating groups such as 60xx resolve too. */
         dictionary: Record<string, DictionaryEntry | undefined>;
