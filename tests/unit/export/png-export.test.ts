@@ -140,6 +140,13 @@ describe.skipIf(!haveNibabel)('PNG pairs from CAMUS and loose NIfTI', () => {
     expect(grey.values).toEqual([0, 85, 170, 255]);
   });
 
+  it('writes only the ED and ES frames when the recipe asks for them', async () => {
+    const edEs = join(tmp, 'camus-ed-es');
+    await runExport(exportOptions({ format: 'cardiosynth-recipe/1', name: 'camus', layout: 'png', sources: [camus], png: { frames: 'ed-es' } }, edEs, dataDir));
+    const rows = JSON.parse(readFileSync(join(edEs, 'manifest.json'), 'utf8')).items as Array<Record<string, unknown>>;
+    expect(rows.map((r) => (r.files as string[]).filter((f) => f.startsWith('images/')).map((f) => Number(f.slice(-8, -4))))).toEqual([[0, 5], [0, 4], [0, 3], [0, 6]]);
+  });
+
   it('pairs a loose image with its _gt label map', async () => {
     const loose = join(tmp, 'loose');
     mkdirSync(loose, { recursive: true });
