@@ -153,7 +153,7 @@ export const exportCommand: Command = {
     const abort = new AbortController();
     const onSignal = (): void => {
       if (abort.signal.aborted) process.exit(130); // a second Ctrl-C: leave now (whole items stay whole)
-      err('\ncardiosynth export: stopping after the current item (Ctrl-C again to leave at once)...');
+      err('\ncardiosynth export: stopping; whole items are kept (Ctrl-C again to leave at once)...');
       abort.abort();
     };
     process.on('SIGINT', onSignal);

@@ -3,7 +3,7 @@
  * answered plainly, --from with --save-recipe giving a recipe that reruns to the same export, JSON-lines
  * progress when piped and a bar with ETA on a terminal.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,32 @@ describe('cardiosynth export: runs', () => {
     expect(r.stdout).toMatch(/\[#{30}\] 2\/2 items .*done in \d+s/);
     expect(r.stdout).toMatch(/export: 2 item\(s\) written, 0 already there[\s\S]*complete, with manifest\.csv and manifest\.json/);
     expect(r.stdout).not.toMatch(/"type":/);
+  });
+
+  it('stops on Ctrl-C (exit 130), and --resume finishes the export', async () => {
+    const recipe = join(tmp, 'sigint.json');
+    writeFileSync(recipe, JSON.stringify({
+      format: 'cardiosynth-recipe/1', name: 'sigint', layout: 'png', sources: [],
+      synthetic: { generator: { kind: 'phantom' }, width: 48, height: 48, frames: 6, fps: 12, standalone: { patients: 4, views: ['2CH'] } },
+    }));
+    const out = join(tmp, 'sigint-out');
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const p = spawn(BIN, ['export', '--recipe', recipe, '--out', out], { env: { ...process.env, ...env, SOURCE_DATE_EPOCH: FIXED_EPOCH } });
+      let so = '';
+      let se = '';
+      p.stdout.on('data', (c: Buffer) => {
+        so += c.toString();
+        if (/"type":"item"/.test(so) && !p.killed) p.kill('SIGINT');
+      });
+      p.stderr.on('data', (c: Buffer) => { se += c.toString(); });
+      p.on('close', (c) => resolve({ code: c, stdout: so, stderr: se }));
+    });
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/stopping; whole items are kept[\s\S]*export cancelled after \d of 4 items; --resume continues it/);
+    expect(stdout).toMatch(/"type":"error","kind":"cancelled"/);
+    const r = cli(['export', '--recipe', recipe, '--out', out, '--resume'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toMatchObject({ type: 'summary', indexed: true, inShard: 4 });
   });
 
   it('formats progress lines and durations', () => {

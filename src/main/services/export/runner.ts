@@ -260,10 +260,11 @@ export async function runExport(opts: ExportOptions): Promise<ExportSummary> {
     lock.release();
     await generator?.close?.();
   };
+  const cancelled = (): AppError => new AppError('cancelled', `export cancelled after ${finished} of ${total} items; --resume continues it`);
   try {
     for (const entry of mine) {
       if (done.has(entry.index)) continue;
-      if (opts.signal?.aborted) throw new AppError('cancelled', `export cancelled after ${finished} of ${total} items; --resume continues it`);
+      if (opts.signal?.aborted) throw cancelled();
       firstWriteAt ??= Date.now();
       let item: ExportItem;
       try {
@@ -271,6 +272,7 @@ export async function runExport(opts: ExportOptions): Promise<ExportSummary> {
         checkItem(item);
         layout.check(item);
       } catch (err) {
+        if (opts.signal?.aborted) throw cancelled(); // the generator stopped mid-item: nothing of it was written
         const d = toErrorData(err);
         const origin = entry.source ? ` (from ${entry.source.origin})` : '';
         throw new AppError(d.kind === 'internal' ? 'decode-failed' : d.kind, `item ${entry.id}${origin}: ${d.message}`);
