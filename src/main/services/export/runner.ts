@@ -27,7 +27,7 @@ import type { SourceResolver } from './sources/resolve-sources.ts';
 import { resolveSources } from './sources/resolve-sources.ts';
 import type { LoadedStudy, SourceStudy } from './sources/source-study.ts';
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { acquireShardLock } from './shard-lock.ts';
 
 export interface ExportOptions {
@@ -177,7 +177,9 @@ export async function runExport(opts: ExportOptions): Promise<ExportSummary> {
   const generator = needsGenerator ? (opts.createGenerator ?? defaultGenerator)(recipe.synthetic!.generator, opts.softwareVersion) : null;
 
   // 3. Where it goes: never into a source, and not over something else.
-  const roots = [...new Set(resolved.studies.map((s) => s.root))].map((path) => ({ path, what: 'the source dataset folder' }));
+  // The folders the user named count too, even where nothing in them could be read.
+  const named = sourcePaths.map((p) => (existsSync(p) && !statSync(p).isDirectory() ? dirname(p) : p));
+  const roots = [...new Set([...resolved.studies.map((s) => s.root), ...named])].map((path) => ({ path, what: 'the source dataset folder' }));
   for (const path of (await opts.protectedRoots?.()) ?? []) roots.push({ path, what: 'the catalog dataset folder' });
   checkOutputLocation(out, roots);
 
