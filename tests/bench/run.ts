@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cineBench } from './cine-bench.ts';
 import { decodeFpsFigures, firstFrameFigures, listImages } from './dicom-bench.ts';
+import { exportBench } from './export-bench.ts';
 import { figure, type Figure } from './figures.ts';
 import { parseVsDcmdump } from './parse-vs-dcmdump.ts';
 import { SHARED_DATA } from '../support/shared-data.ts';
@@ -44,6 +45,7 @@ try {
       figures['viewer.cine_on_time_ratio'].pass = false;
     }
   }
+  if (want('export')) Object.assign(figures, await exportBench(tmp));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
