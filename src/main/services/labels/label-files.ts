@@ -30,6 +30,8 @@ export interface ReadResult {
   height: number;
   frames: Uint8Array[];
   values: number[];
+  /** mm between columns and rows, where the file says (NIfTI). */
+  spacingMm: [number, number] | null;
 }
 
 export async function readLabelFile(path: string, opts: ReadOptions): Promise<ReadResult> {
@@ -41,8 +43,8 @@ export async function readLabelFile(path: string, opts: ReadOptions): Promise<Re
   let result: ReadResult;
   if (kind === 'nifti') {
     const expect = opts.expect ?? (await niftiShape(path));
-    const frames = await readLabelNifti(path, expect, opts.known);
-    result = { format: 'nifti', width: expect.width, height: expect.height, frames, values: [] };
+    const { frames, spacingMm } = await readLabelNifti(path, expect, opts.known);
+    result = { format: 'nifti', width: expect.width, height: expect.height, frames, values: [], spacingMm };
   } else {
     let bytes: Buffer;
     try {
@@ -54,7 +56,7 @@ export async function readLabelFile(path: string, opts: ReadOptions): Promise<Re
     if (opts.expect && (png.width !== opts.expect.width || png.height !== opts.expect.height)) {
       throw new AppError('conflict', `${path}: the label map is ${png.width}x${png.height} (columns x rows) but the image is ${opts.expect.width}x${opts.expect.height}`);
     }
-    result = { format: png.format, width: png.width, height: png.height, frames: [png.data], values: [] };
+    result = { format: png.format, width: png.width, height: png.height, frames: [png.data], values: [], spacingMm: null };
   }
   const seen = new Set<number>();
   for (const f of result.frames) for (const v of labelValuesPresent(f)) seen.add(v);

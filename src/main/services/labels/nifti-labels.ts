@@ -14,8 +14,9 @@ export interface Expected {
   frameCount: number;
 }
 
-/** Frames of a label NIfTI: one map, or `frameCount` maps. Values must be integers marked in `known`. */
-export async function readLabelNifti(path: string, expect: Expected, known: Uint8Array): Promise<Uint8Array[]> {
+/** Frames of a label NIfTI (one map, or `frameCount` maps) and its in-plane spacing. Values must be integers
+ * marked in `known`. */
+export async function readLabelNifti(path: string, expect: Expected, known: Uint8Array): Promise<{ frames: Uint8Array[]; spacingMm: [number, number] | null }> {
   const v = await readNifti(path);
   if (v.components !== 1) throw new AppError('malformed', `${path}: ${v.dataType} voxels have ${v.components} components; a label map has one value per pixel`);
   const [w, h = 1] = v.dims;
@@ -46,7 +47,9 @@ export async function readLabelNifti(path: string, expect: Expected, known: Uint
     const shown = list.slice(0, 8).map(([val, c]) => `${val} (${c} voxels)`).join(', ');
     throw new AppError('malformed', `${path}: label values ${shown}${list.length > 8 ? `, and ${list.length - 8} more` : ''} are not in the palette (${allowed.join(', ')}); add them to the palette or check the file`);
   }
-  return out;
+  const unit = v.spatialUnitMm ?? 1;
+  const [sx, sy] = v.spacing;
+  return { frames: out, spacingMm: sx > 0 && sy > 0 ? [sx * unit, sy * unit] : null };
 }
 
 /** The descrip field: what the values mean, as far as 79 characters allow. */
