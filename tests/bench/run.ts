@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cineBench } from './cine-bench.ts';
 import { decodeFpsFigures, firstFrameFigures, listImages } from './dicom-bench.ts';
+import { editorBench } from './editor-bench.ts';
 import { figure, type Figure } from './figures.ts';
 import { parseVsDcmdump } from './parse-vs-dcmdump.ts';
 import { SHARED_DATA } from '../support/shared-data.ts';
@@ -36,6 +37,7 @@ try {
       Object.assign(figures, parseVsDcmdump(images.map((i) => i.path), tmp, repoRoot));
     }
   }
+  if (want('editor')) Object.assign(figures, editorBench());
   if (want('cine')) {
     try {
       Object.assign(figures, await cineBench(repoRoot, tmp));

@@ -10,15 +10,15 @@
 import { z } from 'zod';
 import type { ImageKey } from '../labels/image-key.ts';
 import type { LabelDef } from '../labels/palette.ts';
-import { paletteSchema } from '../labels/palette.ts';
+import { MAX_MAP_TEXT } from '../labels/map-codec.ts';
+import { paletteSchema } from '../labels/palette-schema.ts';
 import { filePath } from './studies.ts';
 
 export const imageKeySchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('dicom-file'), path: filePath }).strict()]);
 
 const frameIndex = z.number().int().min(0).max(100_000);
 const side = z.number().int().min(1).max(4096);
-/** Base64 of the runs; 6 MiB keeps one request under the serve door's 8 MiB message limit. */
-export const MAX_MAP_TEXT = 6 * 1024 * 1024;
+export { MAX_MAP_TEXT };
 
 export const LABEL_FILE_FORMATS = ['nifti', 'png-index', 'png-grey'] as const;
 export type LabelFileFormat = (typeof LABEL_FILE_FORMATS)[number];
@@ -123,7 +123,8 @@ export const labelMethods = {
   /** Deletes an image's draft (all frames). Returns whether there was one. */
   'labels.discard': { args: z.object({ key: imageKeySchema }).strict() },
   /**
-   * Reads a label file for an image of `width` x `height` with `frameCount` frames: NIfTI (.nii, .nii.gz) of
+   * Reads label maps to start from or load, for an image of `width` x `height` with `frameCount` frames. A file:
+   * NIfTI (.nii, .nii.gz) of
    * shape (W, H), (W, H, 1) or (W, H, frameCount); an index PNG (values are labels) or a grey PNG
    * (round(255 * label / maxLabel)). Values must be in `values` (the palette). Wrong size, unknown values or a
    * broken file give an error naming the file. Nothing is saved: the caller applies the maps as an edit.
@@ -131,8 +132,10 @@ export const labelMethods = {
   'labels.import': {
     args: z
       .object({
-        path: filePath,
-        format: z.enum([...LABEL_FILE_FORMATS, 'auto']),
+        /** Where to read from; a `dataset-gt` variant (CAMUS _gt, EchoNet tracings) joins when the catalog lands. */
+        source: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('file'), path: filePath, format: z.enum([...LABEL_FILE_FORMATS, 'auto']) }).strict(),
+        ]),
         width: side,
         height: side,
         frameCount: z.number().int().min(1).max(100_000),

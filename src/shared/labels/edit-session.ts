@@ -47,6 +47,11 @@ export class EditSession {
   private y1 = -Infinity;
   private closed = false;
   private readonly scratch: EditScratch;
+  /** Box touched since the last takeRecent() (what a live overlay must redraw, not the whole stroke). */
+  private rx0 = Infinity;
+  private ry0 = Infinity;
+  private rx1 = -Infinity;
+  private ry1 = -Infinity;
 
   /**
    * @param data the frame's pixels, written in place
@@ -108,6 +113,10 @@ export class EditSession {
   }
 
   private grow(x: number, y: number, w: number): void {
+    if (x < this.rx0) this.rx0 = x;
+    if (x + w > this.rx1) this.rx1 = x + w;
+    if (y < this.ry0) this.ry0 = y;
+    if (y + 1 > this.ry1) this.ry1 = y + 1;
     if (x < this.x0) this.x0 = x;
     if (x + w > this.x1) this.x1 = x + w;
     if (y < this.y0) this.y0 = y;
@@ -119,6 +128,14 @@ export class EditSession {
     return this.x1 < 0 ? { x0: 0, y0: 0, x1: 0, y1: 0 } : { x0: this.x0, y0: this.y0, x1: this.x1, y1: this.y1 };
   }
 
+  /** The box written since the previous call (empty when nothing was). */
+  takeRecent(): Rect {
+    const r = this.rx1 < 0 ? { x0: 0, y0: 0, x1: 0, y1: 0 } : { x0: this.rx0, y0: this.ry0, x1: this.rx1, y1: this.ry1 };
+    this.rx0 = this.ry0 = Infinity;
+    this.rx1 = this.ry1 = -Infinity;
+    return r;
+  }
+
   /** Ends the session; returns what changed (null when nothing did, e.g. painting over the same label). */
   commit(): PixelDelta | null {
     this.closeOnce();
@@ -127,8 +144,18 @@ export class EditSession {
     const { stamp, before, data, id, width } = this;
     for (let y = this.y0; y < this.y1; y++) {
       const row = y * width;
-      for (let i = row + this.x0, end = row + this.x1; i < end; i++) {
-        if (stamp[i] === id && before[i] !== data[i]) b.add(i, before[i], data[i]);
+      const end = row + this.x1;
+      let i = row + this.x0;
+      // Runs of changed pixels (touched by this session and different from before) go in as spans.
+      while (i < end) {
+        if (stamp[i] !== id || before[i] === data[i]) {
+          i++;
+          continue;
+        }
+        let j = i + 1;
+        while (j < end && stamp[j] === id && before[j] !== data[j]) j++;
+        b.addSpan(i, j - i, y, before, data);
+        i = j;
       }
     }
     return b.build();

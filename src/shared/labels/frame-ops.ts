@@ -16,15 +16,11 @@ export function clearLabel(s: EditSession, label: number): number {
 }
 
 /**
- * Makes the session's frame equal to `source`, except where the target pixel's label is locked (kept) or the
- * source pixel's label is locked (a locked label neither changes nor grows).
+ * Makes the session's frame equal to `source` (copy to another frame, load a file), except where the target
+ * pixel's label is locked: those pixels are kept. Locked labels of the source are copied like any other.
  */
 export function copyMap(s: EditSession, source: Uint8Array): void {
   if (source.length !== s.data.length) throw new RangeError(`cannot copy a map of ${source.length} pixels onto one of ${s.data.length}`);
   const d = s.data;
-  const locked = s.locked;
-  for (let i = 0; i < d.length; i++) {
-    const v = source[i];
-    if (d[i] !== v && !locked[v]) s.set(i, v);
-  }
+  for (let i = 0; i < d.length; i++) if (d[i] !== source[i]) s.set(i, source[i]);
 }

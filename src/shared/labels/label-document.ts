@@ -5,7 +5,7 @@
  */
 import { EditScratch, EditSession } from './edit-session.ts';
 import { DEFAULT_HISTORY_LIMITS, LabelHistory, makeEntry, type FrameDelta, type HistoryEntry, type HistoryLimits } from './history.ts';
-import { checkSize, type Rect } from './label-map.ts';
+import { checkSize, isEmptyRect, type Rect } from './label-map.ts';
 import { applyDelta } from './pixel-delta.ts';
 
 export interface FrameChange {
@@ -101,7 +101,7 @@ export class LabelDocument {
 
   /** Tells listeners what the open stroke touched so far (call after painting a segment). */
   strokeProgress(rect: Rect): void {
-    if (this.stroke) this.emit([{ frame: this.stroke.frame, rect }]);
+    if (this.stroke && !isEmptyRect(rect)) this.emit([{ frame: this.stroke.frame, rect }]);
   }
 
   /** Ends the stroke (pointer up): one history entry holding only the pixels it changed. */

@@ -4,6 +4,9 @@
  * LEB128 varint). A 1024 x 1024 map of a few smooth regions encodes to a few KiB.
  */
 
+/** Longest map text one request carries: 6 MiB keeps a request under the serve door's 8 MiB message limit. */
+export const MAX_MAP_TEXT = 6 * 1024 * 1024;
+
 export function encodeRuns(data: Uint8Array): Uint8Array {
   let out = new Uint8Array(Math.max(64, data.length >>> 6));
   let n = 0;

@@ -1,32 +1,15 @@
 /**
  * Label palettes. The CAMUS convention (0 background, 1 LV cavity, 2 myocardium, 3 left atrium) is the base;
  * a model pack's `conditioning.labels` (docs/model-pack.md) or the user extends it (e.g. 4 right ventricle,
- * 5 right atrium, as the phantom hearts use). Colours are '#rrggbb'.
+ * 5 right atrium, as the phantom hearts use). Colours are '#rrggbb'. Zod-free (the renderer imports it; its
+ * validation schemas are in palette-schema.ts).
  */
-import { z } from 'zod';
-
 export interface LabelDef {
   /** The value stored in the map, 0..255. 0 is background. */
   value: number;
   name: string;
   color: string;
 }
-
-export const labelDefSchema = z
-  .object({
-    value: z.number().int().min(0).max(255),
-    name: z.string().min(1).max(64),
-    color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb'),
-  })
-  .strict();
-
-/** A palette: unique values, background (0) included. */
-export const paletteSchema = z
-  .array(labelDefSchema)
-  .min(1)
-  .max(256)
-  .refine((p) => new Set(p.map((l) => l.value)).size === p.length, 'label values must be unique')
-  .refine((p) => p.some((l) => l.value === 0), 'the palette must include 0 (background)');
 
 /** Colours as in docs/model-pack.md's example pack, so the editor and generation show the same colours. */
 export const CAMUS_LABELS: readonly LabelDef[] = [

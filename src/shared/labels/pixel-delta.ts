@@ -51,7 +51,7 @@ export function applyDelta(data: Uint8Array, d: PixelDelta, side: 'before' | 'af
   }
 }
 
-/** Grows typed arrays while a delta is being collected. */
+/** Grows typed arrays while a delta is being collected, span by span in ascending index order. */
 export class DeltaBuilder {
   private spans = new Uint32Array(256);
   private nSpans = 0;
@@ -63,36 +63,37 @@ export class DeltaBuilder {
   private y0 = Infinity;
   private x1 = -Infinity;
   private y1 = -Infinity;
-
   private readonly width: number;
 
   constructor(width: number) {
     this.width = width;
   }
 
-  /** Adds pixel i (indices must come in ascending order). */
-  add(i: number, before: number, after: number): void {
-    if (i === this.lastEnd) {
-      this.spans[this.nSpans - 1]++;
+  /**
+   * Adds pixels start..start+length-1, all on row y, whose old and new values are before[i] and after[i].
+   * Spans must come in ascending order; a span continuing the previous one (a full-width region) extends it.
+   */
+  addSpan(start: number, length: number, y: number, before: Uint8Array, after: Uint8Array): void {
+    if (start === this.lastEnd) {
+      this.spans[this.nSpans - 1] += length;
     } else {
       if (this.nSpans + 2 > this.spans.length) {
         const s = new Uint32Array(this.spans.length * 2);
         s.set(this.spans);
         this.spans = s;
       }
-      this.spans[this.nSpans++] = i;
-      this.spans[this.nSpans++] = 1;
+      this.spans[this.nSpans++] = start;
+      this.spans[this.nSpans++] = length;
     }
-    this.lastEnd = i + 1;
-    this.beforeRuns.push(before);
-    this.afterRuns.push(after);
-    this.count++;
-    const y = (i / this.width) | 0;
-    const x = i - y * this.width;
+    this.lastEnd = start + length;
+    this.beforeRuns.pushRange(before, start, start + length);
+    this.afterRuns.pushRange(after, start, start + length);
+    this.count += length;
+    const x = start - y * this.width;
     if (x < this.x0) this.x0 = x;
-    if (x >= this.x1) this.x1 = x + 1;
+    if (x + length > this.x1) this.x1 = x + length;
     if (y < this.y0) this.y0 = y;
-    if (y >= this.y1) this.y1 = y + 1;
+    if (y + 1 > this.y1) this.y1 = y + 1;
   }
 
   build(): PixelDelta | null {
@@ -112,9 +113,21 @@ class RunBuilder {
   private lengths = new Uint32Array(64);
   private n = 0;
 
-  push(v: number): void {
+  /** Appends src[from..to) as runs, merging with the last run when the value continues. */
+  pushRange(src: Uint8Array, from: number, to: number): void {
+    let k = from;
+    while (k < to) {
+      const v = src[k];
+      let m = k + 1;
+      while (m < to && src[m] === v) m++;
+      this.pushRun(v, m - k);
+      k = m;
+    }
+  }
+
+  private pushRun(v: number, length: number): void {
     if (this.n > 0 && this.values[this.n - 1] === v) {
-      this.lengths[this.n - 1]++;
+      this.lengths[this.n - 1] += length;
       return;
     }
     if (this.n === this.values.length) {
@@ -126,7 +139,7 @@ class RunBuilder {
       this.lengths = ls;
     }
     this.values[this.n] = v;
-    this.lengths[this.n] = 1;
+    this.lengths[this.n] = length;
     this.n++;
   }
 

@@ -147,7 +147,7 @@ describe('fill holes and smoothing on the current label', () => {
 });
 
 describe('clear and copy', () => {
-  it('clears one label, and copies a map keeping locked pixels and not growing locked labels', () => {
+  it('clears one label, and copies a map keeping the pixels of locked labels', () => {
     const p = picture(['1122', '1133']);
     const { s, data } = session(4, 2, p.data);
     expect(clearLabel(s, 1)).toBe(4);
@@ -157,6 +157,6 @@ describe('clear and copy', () => {
     const target = picture(['3...', '....']);
     const { s: s2, data: d2 } = session(4, 2, target.data, locked);
     copyMap(s2, picture(['1111', '2233']).data);
-    expect(draw(d2, 4)).toEqual(['3111', '22..']);
+    expect(draw(d2, 4)).toEqual(['3111', '2233']);
   });
 });

@@ -9,7 +9,8 @@ import type { LabelDraftSummary, LabelExportResult, LabelFileFormat, LabelImport
 import { AppError } from '../../../shared/errors.ts';
 import { imageKeyTitle, type ImageKey } from '../../../shared/labels/image-key.ts';
 import { decodeMapText } from '../../../shared/labels/map-codec.ts';
-import { knownValues, labelDefSchema, mergePalette, maxLabelValue, type LabelDef } from '../../../shared/labels/palette.ts';
+import { knownValues, mergePalette, maxLabelValue, type LabelDef } from '../../../shared/labels/palette.ts';
+import { labelDefSchema } from '../../../shared/labels/palette-schema.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { imageGeometry, type ImageGeometry } from './image-geometry.ts';
 import { readLabelFile } from './label-files.ts';
@@ -110,13 +111,13 @@ export class LabelService {
     return this.store.put({ ...req, key, frames });
   }
 
-  async import(args: { path: string; format: LabelFileFormat | 'auto'; width: number; height: number; frameCount: number; values: number[]; maxLabel?: number }): Promise<LabelImportResult> {
-    const path = resolve(args.path);
+  async import(args: { source: { kind: 'file'; path: string; format: LabelFileFormat | 'auto' }; width: number; height: number; frameCount: number; values: number[]; maxLabel?: number }): Promise<LabelImportResult> {
+    const path = resolve(args.source.path);
     const known = new Uint8Array(256);
     for (const v of args.values) known[v] = 1;
     known[0] = 1;
     const r = await readLabelFile(path, {
-      format: args.format,
+      format: args.source.format,
       known,
       maxLabel: args.maxLabel ?? Math.max(1, ...args.values),
       expect: { width: args.width, height: args.height, frameCount: args.frameCount },
