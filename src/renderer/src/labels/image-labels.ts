@@ -72,6 +72,18 @@ export class ImageLabels {
     return new ImageLabels(info, draft);
   }
 
+  /**
+   * For display: the frame's map; null when it has none saved and none drawn (so playing a cine does not
+   * allocate an empty map per frame); undefined while a saved one is being fetched.
+   */
+  displayMap(frame: number): Uint8Array | null | undefined {
+    const d = this.doc.get(frame);
+    if (d) return d;
+    if (!this.storedFrames.has(frame)) return null;
+    void this.ensureFrame(frame).catch(() => undefined);
+    return undefined;
+  }
+
   /** Loads a frame's saved map into the document (once; concurrent calls share the request). */
   ensureFrame(frame: number): Promise<void> {
     if (this.doc.isLoaded(frame)) return Promise.resolve();

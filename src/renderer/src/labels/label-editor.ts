@@ -188,8 +188,7 @@ export class LabelEditor {
     this.layer.setSource({
       width: labels.info.width,
       height: labels.info.height,
-      mapFor: (f) => labels.doc.get(f),
-      request: (f) => void labels.ensureFrame(f).catch((err) => this.state.set({ error: describeError(err) })),
+      mapFor: (f) => labels.displayMap(f),
     });
     const label = labels.palette.some((l) => l.value === this.state.get().label) ? this.state.get().label : (labels.palette.find((l) => l.value !== 0)?.value ?? 0);
     this.state.set({ loading: false, palette: labels.palette, label, hasDraft: labels.status.get().revision !== null, sourceText: sourceText(labels) });

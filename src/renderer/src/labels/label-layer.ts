@@ -13,8 +13,9 @@ import { parseHexColor, type LabelDef } from '../../../shared/labels/palette.ts'
 export interface LabelSource {
   width: number;
   height: number;
-  /** The map of a frame, or undefined while it is not available (the layer then asks `request`). */
-  mapFor(frame: number): Uint8Array | undefined;
+  /** The map of a frame; null when the frame has none (nothing to draw); undefined while it is not available
+   * yet (the layer then asks `request` and draws when invalidated). */
+  mapFor(frame: number): Uint8Array | null | undefined;
   request?(frame: number): void;
 }
 
@@ -127,8 +128,8 @@ export class LabelLayer {
     let mapReady = false;
     if (showMap) {
       const map = src.mapFor(frame);
-      if (!map) src.request?.(frame);
-      else mapReady = this.refresh(frame, map);
+      if (map === undefined) src.request?.(frame);
+      else if (map) mapReady = this.refresh(frame, map);
     }
     if (!mapReady && !this.preview) return;
     ctx.save();
