@@ -124,9 +124,8 @@ export const labelMethods = {
   'labels.discard': { args: z.object({ key: imageKeySchema }).strict() },
   /**
    * Reads label maps to start from or load, for an image of `width` x `height` with `frameCount` frames. A file:
-   * NIfTI (.nii, .nii.gz) of
-   * shape (W, H), (W, H, 1) or (W, H, frameCount); an index PNG (values are labels) or a grey PNG
-   * (round(255 * label / maxLabel)). Values must be in `values` (the palette). Wrong size, unknown values or a
+   * NIfTI (.nii, .nii.gz) of shape (W, H), (W, H, 1) or (W, H, frameCount); an index PNG (values are labels) or
+   * a grey PNG (round(255 * label / maxLabel)). Values must be in `values` (the palette). Wrong size, unknown values or a
    * broken file give an error naming the file. Nothing is saved: the caller applies the maps as an edit.
    */
   'labels.import': {
