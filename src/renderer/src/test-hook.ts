@@ -39,6 +39,8 @@ export interface TestHook {
     outline: boolean;
     palette: number[];
   };
+  /** Milliseconds per drawing pointer event and per overlay draw (see LabelEditor.timings, LabelLayer.drawTimes). */
+  labelTimings(): { down: number[]; move: number[]; overlay: number[] };
 }
 
 export function installTestHook(viewer: ViewerController, labels: LabelEditor): void {
@@ -81,6 +83,7 @@ export function installTestHook(viewer: ViewerController, labels: LabelEditor): 
         palette: s.palette.map((l) => l.value),
       };
     },
+    labelTimings: () => ({ down: labels.timings.down.slice(), move: labels.timings.move.slice(), overlay: labels.layer.drawTimes.slice() }),
   };
   (window as unknown as { __cardiosynth: TestHook }).__cardiosynth = hook;
 }

@@ -1,7 +1,9 @@
 /**
  * Flood fill (paint bucket): replaces the 4-connected region of equal label around the seed with `value`, so an
- * outline drawn with the brush (8-connected at least) holds the fill in. Scanline algorithm: each span is
- * filled once and its neighbour rows are scanned once, O(region) with a small stack.
+ * outline drawn with the brush (8-connected at least) holds the fill in. The span filler of Smith (1979) in the
+ * "combined scan and fill" form: each stacked item is a span of a row to look at and the direction it came
+ * from, so rows are not rescanned where the parent span already covered them; every found run is written with
+ * one fillSpan.
  */
 import type { EditSession } from './edit-session.ts';
 
@@ -14,43 +16,51 @@ export function floodFill(s: EditSession, x: number, y: number, value: number): 
   const target = data[y * w + x];
   if (target === value || s.locked[target]) return 0;
   let filled = 0;
-  // Stack of (x, y) seeds, as a growable Int32Array.
-  let stack = new Int32Array(1024);
+  // Stack of (x1, x2, y, dy) items, as a growable Int32Array.
+  let stack = new Int32Array(4096);
   let top = 0;
-  const push = (px: number, py: number) => {
-    if (top + 2 > stack.length) {
+  const push = (x1: number, x2: number, py: number, dy: number) => {
+    if (py < 0 || py >= h) return;
+    if (top + 4 > stack.length) {
       const bigger = new Int32Array(stack.length * 2);
       bigger.set(stack);
       stack = bigger;
     }
-    stack[top++] = px;
+    stack[top++] = x1;
+    stack[top++] = x2;
     stack[top++] = py;
+    stack[top++] = dy;
   };
-  push(x, y);
+  push(x, x, y, 1);
+  push(x, x, y - 1, -1);
   while (top > 0) {
+    const dy = stack[--top];
     const py = stack[--top];
-    const px = stack[--top];
+    const x2 = stack[--top];
+    let x1 = stack[--top];
     const row = py * w;
-    if (data[row + px] !== target) continue;
-    let l = px;
-    while (l > 0 && data[row + l - 1] === target) l--;
-    let r = px;
-    while (r < w - 1 && data[row + r + 1] === target) r++;
-    s.fillSpan(py, l, r, value);
-    filled += r - l + 1;
-    // Seed each run of target pixels in the rows above and below.
-    for (const ny of [py - 1, py + 1]) {
-      if (ny < 0 || ny >= h) continue;
-      const nrow = ny * w;
-      let inRun = false;
-      for (let nx = l; nx <= r; nx++) {
-        if (data[nrow + nx] === target) {
-          if (!inRun) {
-            push(nx, ny);
-            inRun = true;
-          }
-        } else inRun = false;
+    let lx = x1;
+    if (data[row + lx] === target) {
+      // Extend left of the span.
+      while (lx > 0 && data[row + lx - 1] === target) lx--;
+      if (lx < x1) {
+        s.fillSpan(py, lx, x1 - 1, value);
+        filled += x1 - lx;
+        push(lx, x1 - 1, py - dy, -dy);
       }
+    }
+    while (x1 <= x2) {
+      const start = x1;
+      while (x1 < w && data[row + x1] === target) x1++;
+      if (x1 > start) {
+        s.fillSpan(py, start, x1 - 1, value);
+        filled += x1 - start;
+      }
+      if (x1 > lx) push(lx, x1 - 1, py + dy, dy);
+      if (x1 - 1 > x2) push(x2 + 1, x1 - 1, py - dy, -dy);
+      x1++;
+      while (x1 < x2 && data[row + x1] !== target) x1++;
+      lx = x1;
     }
   }
   return filled;

@@ -104,6 +104,9 @@ export class LabelEditor {
   private stroke: { session: EditSession; last: Point; value: number } | null = null;
   private lasso: Point[] | null = null;
   private hover: Point | null = null;
+  /** Milliseconds spent handling each drawing pointer event (down: fills and dabs; move: stroke segments), for
+   * the benchmark; the last 5000 of each. */
+  readonly timings = { down: [] as number[], move: [] as number[] };
 
   constructor(viewer: ViewerController) {
     this.viewer = viewer;
@@ -360,6 +363,12 @@ export class LabelEditor {
   }
 
   pointerDown(p: Point): void {
+    const t0 = performance.now();
+    this.pointerDownAt(p);
+    record(this.timings.down, performance.now() - t0);
+  }
+
+  private pointerDownAt(p: Point): void {
     const labels = this.current;
     const s = this.state.get();
     if (!labels || s.tool === 'navigate') return;
@@ -392,6 +401,12 @@ export class LabelEditor {
   /** Pointer moved to `p` (points: the coalesced samples since the last event, oldest first). */
   pointerMove(points: Point[]): void {
     if (!points.length) return;
+    const t0 = performance.now();
+    this.pointerMoveTo(points);
+    if (this.stroke || this.lasso) record(this.timings.move, performance.now() - t0);
+  }
+
+  private pointerMoveTo(points: Point[]): void {
     this.hover = points[points.length - 1];
     const s = this.state.get();
     if (this.stroke && this.current) {
@@ -641,6 +656,11 @@ export class LabelEditor {
     const color = s.tool === 'eraser' ? '#ffffff' : (s.palette.find((l) => l.value === s.label)?.color ?? '#ffffff');
     this.layer.setPreview(paintPreview({ tool: s.tool, hover: this.hover, lasso: this.lasso, size: s.brushSize, tip: s.brushTip, color }));
   }
+}
+
+function record(list: number[], ms: number): void {
+  list.push(ms);
+  if (list.length > 5000) list.splice(0, list.length - 5000);
 }
 
 function sourceText(labels: ImageLabels): string {

@@ -51,6 +51,8 @@ export class LabelLayer {
   private preview: PreviewPainter | null = null;
   /** The frame cornerstone last drew (the one the user sees and edits). */
   shownFrame = -1;
+  /** Milliseconds each overlay draw took (colouring what changed + compositing), the last 5000, for the benchmark. */
+  readonly drawTimes: number[] = [];
 
   attach(element: HTMLElement): () => void {
     this.element = element;
@@ -119,11 +121,20 @@ export class LabelLayer {
   }
 
   private readonly onRendered = (e: CustomEvent<ImageRenderedDetail>): void => {
-    const { canvasContext: ctx, enabledElement, image, viewport } = e.detail;
+    const t0 = performance.now();
+    if (this.draw(e.detail)) {
+      this.drawTimes.push(performance.now() - t0);
+      if (this.drawTimes.length > 5000) this.drawTimes.splice(0, this.drawTimes.length - 5000);
+    }
+  };
+
+  /** Draws the overlay; returns whether anything was drawn. */
+  private draw(detail: ImageRenderedDetail): boolean {
+    const { canvasContext: ctx, enabledElement, image, viewport } = detail;
     const frame = (image as FrameImage).frameIndex ?? 0;
     this.shownFrame = frame;
     const src = this.source;
-    if (!src || image.columns !== src.width || image.rows !== src.height) return;
+    if (!src || image.columns !== src.width || image.rows !== src.height) return false;
     const showMap = this.style.visible && this.style.opacity > 0;
     let mapReady = false;
     if (showMap) {
@@ -131,7 +142,7 @@ export class LabelLayer {
       if (map === undefined) src.request?.(frame);
       else if (map) mapReady = this.refresh(frame, map);
     }
-    if (!mapReady && !this.preview) return;
+    if (!mapReady && !this.preview) return false;
     ctx.save();
     cornerstone.setToPixelCoordinateSystem(enabledElement, ctx);
     if (mapReady) {
@@ -142,7 +153,8 @@ export class LabelLayer {
     }
     this.preview?.(ctx, 1 / Math.max(1e-6, viewport.scale));
     ctx.restore();
-  };
+    return true;
+  }
 
   /** Brings the raster up to date for `frame`; returns whether it holds anything visible. */
   private refresh(frame: number, map: Uint8Array): boolean {
