@@ -3,7 +3,7 @@
  * the embedded default study (a 256 x 256, 40-frame echo cine). State is read from window.__cardiosynth.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -12,6 +12,9 @@ import { labelMapChecksum } from '../../src/shared/labels/label-map.ts';
 import { CAMUS_LABELS, knownValues } from '../../src/shared/labels/palette.ts';
 import type { LabelsTestState, PageGlobals } from './page-globals.ts';
 import { ROOT, ensureRendererBuilt, expect, startServe, test, waitForImage } from './serve-fixture.ts';
+import { sharedFile } from '../support/shared-data.ts';
+
+const ECHO = sharedFile('octave-dicom/US-PAL-8-10x-echo.dcm'); // a real 600 x 430, 10-frame palette echo
 
 const SHOTS = '/tmp/cardiosynth-e2e';
 mkdirSync(SHOTS, { recursive: true });
@@ -209,6 +212,53 @@ test.describe('label editor through serve', () => {
     await expect(help).toContainText('Ctrl + Shift + Z');
     await page.screenshot({ path: join(SHOTS, 'labels-help.png') });
     await page.keyboard.press('Escape');
+  });
+});
+
+test.describe('label editor on a real echo', () => {
+  test.skip(!existsSync(ECHO), `real DICOM sample absent: ${ECHO}`);
+
+  test.afterEach(async ({ watch }) => {
+    expect(await watch.problems(), 'no CSP violations, console errors or uncaught exceptions').toEqual([]);
+  });
+
+  test('a one-pixel dab lands on the pixel the probe shows, zoomed in, on a 600 x 430 palette echo', async ({ page, serve, watch: _watch }, testInfo) => {
+    await page.goto(serve.url);
+    await waitForImage(page);
+    await page.getByRole('textbox', { name: 'Path to open' }).fill(ECHO);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect.poll(async () => (await viewerState(page)).frames).toBe(10);
+    await expect.poll(async () => (await labels(page)).image).toBe(`dicom-file:${ECHO}`);
+    await page.keyboard.press('b');
+    await page.getByLabel('Brush size').fill('1');
+    await page.keyboard.press('2');
+    await expect.poll(async () => (await labels(page)).frameReady).toBe(true);
+    // Zoom in around an off-centre point with the wheel: label pixels must follow cornerstone's transform.
+    const box = (await page.getByRole('img', { name: 'Image viewport' }).boundingBox())!;
+    const target = { x: box.x + box.width * 0.37, y: box.y + box.height * 0.58 };
+    const fitted = (await viewerState(page)).zoom;
+    await page.mouse.move(target.x, target.y);
+    await page.mouse.wheel(0, -900);
+    await expect.poll(async () => (await viewerState(page)).zoom).toBeGreaterThan(fitted * 2);
+    await page.mouse.move(target.x + 1, target.y + 1);
+    const probe = await page.getByLabel('Pixel value').textContent();
+    const m = /x (\d+), y (\d+)/.exec(probe ?? '');
+    expect(m, `probe text: ${probe}`).not.toBeNull();
+    const [px, py] = [Number(m![1]), Number(m![2])];
+    await page.mouse.down();
+    await page.mouse.up();
+    await expect.poll(async () => (await labels(page)).labelledPixels).toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'labels-real-echo-dab.png') });
+    await expect.poll(async () => (await labels(page)).save, { timeout: 20_000 }).toBe('saved');
+    const out = join(testInfo.outputDir, 'dab.png');
+    mkdirSync(testInfo.outputDir, { recursive: true });
+    await page.getByLabel('Label file format to save').selectOption('png-index');
+    await page.getByLabel('File to save labels to').fill(out);
+    await page.getByRole('button', { name: 'Save labels to file' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Saved 1 frame(s) to' })).toBeVisible();
+    const file = await readLabelFile(out, { format: 'png-index', known: knownValues(CAMUS_LABELS), maxLabel: 3, expect: { width: 600, height: 430, frameCount: 10 } });
+    const at = file.frames[0].findIndex((v) => v !== 0);
+    expect({ x: at % 600, y: Math.floor(at / 600), value: file.frames[0][at] }).toEqual({ x: px, y: py, value: 2 });
   });
 });
 
