@@ -153,6 +153,14 @@ test.describe('label editor through serve', () => {
     }, [c.x, c.y]);
     expect(rgb[0]).toBeGreaterThan(rgb[1] + 40);
     expect(rgb[0]).toBeGreaterThan(rgb[2] + 40);
+
+    // The drafts list (left panel) shows it; opening it from there shows the same map.
+    await page.getByRole('tab', { name: 'Label drafts' }).click();
+    const entry = page.getByRole('button', { name: 'Open phantom-a4c.dcm with its labels' });
+    await expect(entry).toContainText(`1/40 frame(s) labelled · rev ${saved.revision}`);
+    await entry.click();
+    await expect.poll(async () => (await labels(page)).checksum).toBe(filled.checksum);
+    await page.screenshot({ path: join(SHOTS, 'labels-drafts.png') });
   });
 
   test('lasso, locks, outline display, copy to the next frame, and a wrong-size file named in the error', async ({ page, serve, watch: _watch }) => {

@@ -14,6 +14,7 @@ import { bindShortcuts } from './keys/shortcuts.ts';
 import { attachLabelPointer } from './labels/label-pointer.ts';
 import type { LabelEditor } from './labels/label-editor.ts';
 import { LabelsPanel } from './labels/LabelsPanel.tsx';
+import { DraftsPanel } from './labels/DraftsPanel.tsx';
 import { useLibrary } from './library.ts';
 import { getApi } from './api/get-api.ts';
 import type { ViewerController } from './viewport/viewer-controller.ts';
@@ -58,6 +59,7 @@ export function App({ viewer, labels }: { viewer: ViewerController; labels: Labe
       label: 'Studies',
       render: () => <StudyBrowser studies={lib.studies} loadErrors={lib.loadErrors} selectedId={lib.selected?.id ?? null} onSelect={lib.select} />,
     },
+    { id: 'drafts', label: 'Label drafts', render: () => <DraftsPanel editor={labels} onOpen={(path) => void lib.open([path])} /> },
   ];
   const pickFile = lib.info?.canPickPaths
     ? async () => (await getApi()['dialog.pickPaths']({ directories: false })).paths[0] ?? null
