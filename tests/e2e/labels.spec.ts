@@ -195,6 +195,13 @@ test.describe('label editor through serve', () => {
     await expect(page.getByRole('status').filter({ hasText: 'left atrium is locked' })).toBeVisible();
     expect((await labels(page)).checksum).toBe(la.checksum);
 
+    // Rename a label inline; typing in the field does not trigger shortcuts.
+    await page.getByRole('button', { name: 'Rename left atrium' }).click();
+    await page.getByLabel('New name of label 3').fill('LA (traced)');
+    await page.getByLabel('New name of label 3').press('Enter');
+    await expect(page.getByRole('button', { name: 'Draw with 3 LA (traced)' })).toBeVisible();
+    expect((await labels(page)).tool).toBe('brush');
+
     await page.keyboard.press('o');
     expect((await labels(page)).outline).toBe(true);
     await page.mouse.move(at(250, 10).x, at(250, 10).y);

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useStore } from '../components/use-store.ts';
 import { EyeIcon, LockIcon } from './icons.tsx';
 import type { LabelEditor } from './label-editor.ts';
@@ -5,6 +6,8 @@ import type { LabelEditor } from './label-editor.ts';
 /** The palette: pick the label to draw with; per label colour, name, visibility and lock. */
 export function PaletteList({ editor }: { editor: LabelEditor }) {
   const s = useStore(editor.state);
+  // The label being renamed, edited inline (window.prompt does not exist in Electron).
+  const [renaming, setRenaming] = useState<{ value: number; name: string } | null>(null);
   return (
     <section aria-label="Labels">
       <h4>Labels</h4>
@@ -16,9 +19,31 @@ export function PaletteList({ editor }: { editor: LabelEditor }) {
           return (
             <li key={l.value} role="option" aria-selected={selected} className={selected ? 'palette-row selected' : 'palette-row'}>
               <input type="color" value={l.color} aria-label={`Colour of ${l.name}`} onChange={(e) => editor.setLabelColor(l.value, e.target.value)} />
-              <button type="button" className="palette-pick" onClick={() => editor.setLabel(l.value)} aria-label={`Draw with ${l.value} ${l.name}`} title={l.value <= 9 ? `Key ${l.value}` : undefined}>
-                <span className="palette-value">{l.value}</span> {l.name}
-              </button>
+              {renaming?.value === l.value ? (
+                <form
+                  className="palette-rename"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    editor.renameLabel(l.value, renaming.name);
+                    setRenaming(null);
+                  }}
+                >
+                  <input
+                    type="text"
+                    autoFocus
+                    aria-label={`New name of label ${l.value}`}
+                    value={renaming.name}
+                    maxLength={64}
+                    onChange={(e) => setRenaming({ value: l.value, name: e.target.value })}
+                    onKeyDown={(e) => e.key === 'Escape' && setRenaming(null)}
+                    onBlur={() => setRenaming(null)}
+                  />
+                </form>
+              ) : (
+                <button type="button" className="palette-pick" onClick={() => editor.setLabel(l.value)} aria-label={`Draw with ${l.value} ${l.name}`} title={l.value <= 9 ? `Key ${l.value}` : undefined}>
+                  <span className="palette-value">{l.value}</span> {l.name}
+                </button>
+              )}
               {l.value !== 0 && (
                 <>
                   <button type="button" className="icon" aria-pressed={!hidden} aria-label={`${hidden ? 'Show' : 'Hide'} ${l.name}`} title={hidden ? 'Hidden' : 'Visible'} onClick={() => editor.toggleHidden(l.value)}>
@@ -32,10 +57,7 @@ export function PaletteList({ editor }: { editor: LabelEditor }) {
                     className="icon"
                     aria-label={`Rename ${l.name}`}
                     title="Rename"
-                    onClick={() => {
-                      const name = window.prompt(`Name of label ${l.value}`, l.name);
-                      if (name) editor.renameLabel(l.value, name);
-                    }}
+                    onClick={() => setRenaming({ value: l.value, name: l.name })}
                   >
                     ✎
                   </button>
