@@ -4,11 +4,12 @@
  */
 import { exportCommand } from './commands/export.ts';
 import { inspectCommand } from './commands/inspect.ts';
+import { labelsCommand } from './commands/labels.ts';
 import { renderCommand } from './commands/render.ts';
 import { serveCommand } from './commands/serve.ts';
 import { EXIT_BAD_INPUT, EXIT_FAILED, UsageError, err, out, type Command } from './usage.ts';
 
-const COMMANDS: Command[] = [inspectCommand, renderCommand, serveCommand, exportCommand];
+const COMMANDS: Command[] = [inspectCommand, renderCommand, serveCommand, labelsCommand, exportCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

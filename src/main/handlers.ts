@@ -3,11 +3,13 @@
  * live in their own file under handlers/; this file joins them.
  */
 import type { ApiHandlers, Door } from '../shared/contract.ts';
+import { labelHandlers } from './handlers/labels.ts';
 import { studyHandlers } from './handlers/studies.ts';
 import type { Services } from './services/index.ts';
 
 export function createHandlers(services: Services, door: Door): ApiHandlers {
   return {
     ...studyHandlers(services, door),
+    ...labelHandlers(services),
   };
 }

@@ -15,6 +15,14 @@ export const METHOD_NAMES = [
   'instance.frame',
   'instance.tags',
   'instance.thumbnail',
+  'labels.draft',
+  'labels.get',
+  'labels.put',
+  'labels.list',
+  'labels.discard',
+  'labels.import',
+  'labels.export',
+  'labels.packPalette',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -8,16 +8,18 @@
  * src/main/handlers/. The preload, the WebSocket client and the type of `window.api` follow by themselves.
  */
 import type { z } from 'zod';
+import { labelMethods, type LabelResults } from './contract/labels.ts';
 import { studyMethods, type StudyResults } from './contract/studies.ts';
 
 export type { AppInfo, Door } from './contract/studies.ts';
 
 export const contract = {
   ...studyMethods,
+  ...labelMethods,
 } as const;
 
 /** Each method's result type, by method name. */
-export type ApiResults = StudyResults;
+export type ApiResults = StudyResults & LabelResults;
 
 export type Method = keyof typeof contract;
 export const METHODS = Object.keys(contract) as Method[];

@@ -49,7 +49,7 @@ export function onTimeRatio(log: LogEntry[], frames: number, periodMs: number, w
   return { due, onTime, ratio: onTime / due };
 }
 
-async function startServe(repoRoot: string): Promise<{ proc: ChildProcess; url: string }> {
+export async function startServe(repoRoot: string): Promise<{ proc: ChildProcess; url: string }> {
   const proc = spawn(join(repoRoot, 'bin', 'cardiosynth'), ['serve', '--port', '0', '--json'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: proc.stdout! });

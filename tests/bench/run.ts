@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { cineBench } from './cine-bench.ts';
 import { decodeFpsFigures, firstFrameFigures, listImages } from './dicom-bench.ts';
 import { exportBench } from './export-bench.ts';
+import { editorBench } from './editor-bench.ts';
+import { editorUiBench } from './editor-ui-bench.ts';
 import { figure, type Figure } from './figures.ts';
 import { parseVsDcmdump } from './parse-vs-dcmdump.ts';
 import { SHARED_DATA } from '../support/shared-data.ts';
@@ -35,6 +37,15 @@ try {
       Object.assign(figures, await firstFrameFigures(dataDir, images));
       Object.assign(figures, await decodeFpsFigures(images));
       Object.assign(figures, parseVsDcmdump(images.map((i) => i.path), tmp, repoRoot));
+    }
+  }
+  if (want('editor')) {
+    Object.assign(figures, editorBench());
+    try {
+      Object.assign(figures, await editorUiBench(repoRoot, tmp));
+    } catch (e) {
+      figures['editor.ui_stroke_move_p95_ms'] = figure(null, 'ms', { op: '<=', limit: 8 }, `failed: ${e instanceof Error ? e.message : String(e)}`);
+      figures['editor.ui_stroke_move_p95_ms'].pass = false;
     }
   }
   if (want('cine')) {

@@ -32,8 +32,25 @@ export interface ViewerTestState {
   invert: boolean;
 }
 
+export interface LabelsTestState {
+  image: string | null;
+  tool: string;
+  label: number;
+  brushSize: number;
+  frame: number;
+  frameReady: boolean;
+  checksum: string | null;
+  labelledPixels: number;
+  undo: string | null;
+  redo: string | null;
+  save: string;
+  revision: number | null;
+  outline: boolean;
+  palette: number[];
+}
+
 export interface PageGlobals {
-  __cardiosynth?: { state(): ViewerTestState; cineLog(): { frame: number; t: number }[] };
+  __cardiosynth?: { state(): ViewerTestState; cineLog(): { frame: number; t: number }[]; labels(): LabelsTestState };
   __cspViolations?: string[];
   document: {
     querySelector(selector: string): PageElement | null;

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { packageVersion } from '../paths.ts';
 import { DicomLibrary } from './dicom/index.ts';
+import { LabelService } from './labels/index.ts';
 
 export interface ServicesOptions {
   /** The resources/ folder: the embedded default study lives in resources/default-study. */
@@ -17,6 +18,8 @@ export interface ServicesOptions {
 
 export interface Services {
   dicom: DicomLibrary;
+  /** Label-map drafts (catalog.sqlite, component 'labels') and label files. */
+  labels: LabelService;
   info: { name: string; version: string; defaultStudyPath: string; dataDir: string };
 }
 
@@ -29,6 +32,7 @@ export function defaultStudyPath(resourcesDir: string): string {
 export function createServices(opts: ServicesOptions): Services {
   return {
     dicom: new DicomLibrary(),
+    labels: new LabelService(opts.dataDir),
     info: { name: APP_NAME, version: opts.version ?? packageVersion(), defaultStudyPath: defaultStudyPath(opts.resourcesDir), dataDir: opts.dataDir },
   };
 }

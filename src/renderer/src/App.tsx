@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { CineControls } from './components/CineControls.tsx';
 import { ConnectionBadge } from './components/ConnectionBadge.tsx';
 import { ErrorBanner } from './components/ErrorBanner.tsx';
@@ -11,12 +11,20 @@ import { TagPanel } from './components/TagPanel.tsx';
 import { Viewport } from './components/Viewport.tsx';
 import { ViewTools } from './components/ViewTools.tsx';
 import { bindShortcuts } from './keys/shortcuts.ts';
+import { attachLabelPointer } from './labels/label-pointer.ts';
+import type { LabelEditor } from './labels/label-editor.ts';
+import { LabelsPanel } from './labels/LabelsPanel.tsx';
+import { DraftsPanel } from './labels/DraftsPanel.tsx';
 import { useLibrary } from './library.ts';
+import { getApi } from './api/get-api.ts';
 import type { ViewerController } from './viewport/viewer-controller.ts';
 
-export function App({ viewer }: { viewer: ViewerController }) {
+export function App({ viewer, labels }: { viewer: ViewerController; labels: LabelEditor }) {
   const lib = useLibrary();
   const [help, setHelp] = useState(false);
+  const [rightTab, setRightTab] = useState('tags');
+  // The label layer draws over the viewport; its pointer tools draw with the left button.
+  const viewportAttachments = useMemo(() => [(el: HTMLElement) => labels.layer.attach(el), (el: HTMLElement) => attachLabelPointer(el, labels)], [labels]);
   const presetIndex = useRef(0);
 
   useEffect(() => {
@@ -35,11 +43,13 @@ export function App({ viewer }: { viewer: ViewerController }) {
     () =>
       bindShortcuts(window, {
         viewer,
+        labels,
+        showLabels: () => setRightTab('labels'),
         toggleHelp: () => setHelp((h) => !h),
         closeHelp: () => setHelp(false),
         cyclePreset,
       }),
-    [viewer, cyclePreset],
+    [viewer, labels, cyclePreset],
   );
 
   // Each feature area is a tab: the left side chooses what to look at, the right side works on it.
@@ -49,8 +59,15 @@ export function App({ viewer }: { viewer: ViewerController }) {
       label: 'Studies',
       render: () => <StudyBrowser studies={lib.studies} loadErrors={lib.loadErrors} selectedId={lib.selected?.id ?? null} onSelect={lib.select} />,
     },
+    { id: 'drafts', label: 'Label drafts', render: () => <DraftsPanel editor={labels} onOpen={(path) => void lib.open([path])} /> },
   ];
-  const rightTabs: SideTab[] = [{ id: 'tags', label: 'Tags', render: () => <TagPanel instanceId={lib.selected?.id ?? null} /> }];
+  const pickFile = lib.info?.canPickPaths
+    ? async () => (await getApi()['dialog.pickPaths']({ directories: false })).paths[0] ?? null
+    : undefined;
+  const rightTabs: SideTab[] = [
+    { id: 'tags', label: 'Tags', render: () => <TagPanel instanceId={lib.selected?.id ?? null} /> },
+    { id: 'labels', label: 'Labels', render: () => <LabelsPanel editor={labels} viewer={viewer} pickFile={pickFile} /> },
+  ];
 
   return (
     <div className="app">
@@ -67,7 +84,7 @@ export function App({ viewer }: { viewer: ViewerController }) {
         <SideTabs label="Left panel" side="left" tabs={leftTabs} />
         <section className="center" aria-label="Viewer">
           <ViewTools viewer={viewer} />
-          <Viewport viewer={viewer} />
+          <Viewport viewer={viewer} attachments={viewportAttachments} />
           <CineControls viewer={viewer} />
           <footer className="statusbar">
             <PixelProbe viewer={viewer} />
@@ -76,7 +93,7 @@ export function App({ viewer }: { viewer: ViewerController }) {
             </span>
           </footer>
         </section>
-        <SideTabs label="Right panel" side="right" tabs={rightTabs} />
+        <SideTabs label="Right panel" side="right" tabs={rightTabs} selected={rightTab} onSelect={setRightTab} />
       </main>
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>

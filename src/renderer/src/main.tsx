@@ -5,14 +5,18 @@ import { getApi } from './api/get-api.ts';
 import { registerFrameLoader } from './viewport/image-loader.ts';
 import { ViewerController } from './viewport/viewer-controller.ts';
 import { installTestHook } from './test-hook.ts';
+import { LabelEditor } from './labels/label-editor.ts';
+import { guardUnsavedLabels } from './labels/unload-guard.ts';
 import './styles.css';
 
 registerFrameLoader(getApi());
 const viewer = new ViewerController();
-installTestHook(viewer);
+const labels = new LabelEditor(viewer);
+guardUnsavedLabels(labels);
+installTestHook(viewer, labels);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App viewer={viewer} />
+    <App viewer={viewer} labels={labels} />
   </StrictMode>,
 );

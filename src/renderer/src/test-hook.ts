@@ -2,6 +2,7 @@
  * `window.__cardiosynth`: read-only views of the viewer for e2e tests and the cine benchmark. It exposes
  * state, never actions, so tests still drive the UI through real pointer and keyboard input.
  */
+import type { LabelEditor } from './labels/label-editor.ts';
 import type { CineLogEntry, ViewerController } from './viewport/viewer-controller.ts';
 
 export interface TestHook {
@@ -21,9 +22,28 @@ export interface TestHook {
   };
   /** Each frame drawn while playing, with performance.now() at the draw; cleared when play starts. */
   cineLog(): CineLogEntry[];
+  /** The label editor: tool, label, the edited frame's map checksum, history and save status. */
+  labels(): {
+    image: string | null;
+    tool: string;
+    label: number;
+    brushSize: number;
+    frame: number;
+    frameReady: boolean;
+    checksum: string | null;
+    labelledPixels: number;
+    undo: string | null;
+    redo: string | null;
+    save: string;
+    revision: number | null;
+    outline: boolean;
+    palette: number[];
+  };
+  /** Milliseconds per drawing pointer event and per overlay draw (see LabelEditor.timings, LabelLayer.drawTimes). */
+  labelTimings(): { down: number[]; move: number[]; overlay: number[] };
 }
 
-export function installTestHook(viewer: ViewerController): void {
+export function installTestHook(viewer: ViewerController, labels: LabelEditor): void {
   const hook: TestHook = {
     state() {
       const s = viewer.state.get();
@@ -43,6 +63,27 @@ export function installTestHook(viewer: ViewerController): void {
       };
     },
     cineLog: () => viewer.cineLog(),
+    labels() {
+      const s = labels.state.get();
+      const map = labels.labels?.doc.get(s.frame);
+      return {
+        image: s.imageKeyId,
+        tool: s.tool,
+        label: s.label,
+        brushSize: s.brushSize,
+        frame: s.frame,
+        frameReady: s.frameReady,
+        checksum: labels.checksum(),
+        labelledPixels: map ? map.reduce((n, v) => n + (v ? 1 : 0), 0) : 0,
+        undo: s.undoLabel,
+        redo: s.redoLabel,
+        save: labels.save.get().state,
+        revision: labels.save.get().revision,
+        outline: s.outline,
+        palette: s.palette.map((l) => l.value),
+      };
+    },
+    labelTimings: () => ({ down: labels.timings.down.slice(), move: labels.timings.move.slice(), overlay: labels.layer.drawTimes.slice() }),
   };
   (window as unknown as { __cardiosynth: TestHook }).__cardiosynth = hook;
 }

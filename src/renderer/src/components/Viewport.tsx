@@ -3,18 +3,24 @@ import { attachPointerTools } from '../viewport/pointer-tools.ts';
 import type { ViewerController } from '../viewport/viewer-controller.ts';
 import { useStore } from './use-store.ts';
 
+/** Something else that draws on or listens to the viewport element (a label layer, its pointer tools); returns
+ * its detacher. Pass a stable array: a new one re-attaches everything. */
+export type ViewportAttachment = (element: HTMLElement) => () => void;
+
 /** The cornerstone element. React renders it once; the controller draws into it. */
-export function Viewport({ viewer }: { viewer: ViewerController }) {
+export function Viewport({ viewer, attachments = NONE }: { viewer: ViewerController; attachments?: readonly ViewportAttachment[] }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = ref.current!;
     viewer.attach(el);
     const detachTools = attachPointerTools(el, viewer);
+    const detachMore = attachments.map((attach) => attach(el));
     return () => {
+      for (const detach of detachMore) detach();
       detachTools();
       viewer.detach();
     };
-  }, [viewer]);
+  }, [viewer, attachments]);
   return (
     <div className="viewport-wrap">
       <div ref={ref} className="viewport" role="img" aria-label="Image viewport" tabIndex={-1}>
@@ -57,6 +63,8 @@ function ViewportOverlay({ viewer }: { viewer: ViewerController }) {
     </>
   );
 }
+
+const NONE: readonly ViewportAttachment[] = [];
 
 export function fmt(v: number): string {
   return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1);

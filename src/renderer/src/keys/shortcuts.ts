@@ -2,10 +2,15 @@
  * The keyboard shortcuts: one table both binds the keys and feeds the help overlay, so the overlay cannot
  * list a key that does nothing or miss one that does something.
  */
+import type { LabelEditor } from '../labels/label-editor.ts';
+import { LABEL_SHORTCUTS } from '../labels/label-shortcuts.ts';
 import type { ViewerController } from '../viewport/viewer-controller.ts';
 
 export interface ShortcutContext {
   viewer: ViewerController;
+  labels: LabelEditor;
+  /** Brings the Labels tab forward (a label tool was chosen from the keyboard). */
+  showLabels: () => void;
   toggleHelp: () => void;
   closeHelp: () => void;
   cyclePreset: () => void;
@@ -17,10 +22,16 @@ export interface Shortcut {
   /** How the keys are shown in the help overlay. */
   label: string;
   action: string;
-  run: (ctx: ShortcutContext) => void;
+  run: (ctx: ShortcutContext, e: KeyboardEvent) => void;
+  /** Ctrl (or Cmd) must be held; without it, the key must come without Ctrl/Cmd. */
+  ctrl?: boolean;
+  /** When set, Shift must (true) or must not (false) be held; otherwise Shift does not matter. */
+  shift?: boolean;
+  /** Heading in the help overlay; the viewer's keys have none. */
+  group?: string;
 }
 
-export const SHORTCUTS: Shortcut[] = [
+const VIEWER_SHORTCUTS: Shortcut[] = [
   { keys: [' '], label: 'Space', action: 'Play / pause', run: (c) => c.viewer.togglePlay() },
   { keys: ['ArrowRight'], label: '→', action: 'Next frame', run: (c) => c.viewer.step(1) },
   { keys: ['ArrowLeft'], label: '←', action: 'Previous frame', run: (c) => c.viewer.step(-1) },
@@ -36,8 +47,10 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ['w', 'W'], label: 'W', action: 'Next window preset', run: (c) => c.cyclePreset() },
   { keys: ['r', 'R'], label: 'R', action: 'Reset view (window, zoom, pan, invert)', run: (c) => c.viewer.reset() },
   { keys: ['?', 'h', 'H'], label: '? or H', action: 'Show / hide this help', run: (c) => c.toggleHelp() },
-  { keys: ['Escape'], label: 'Esc', action: 'Close help', run: (c) => c.closeHelp() },
+  { keys: ['Escape'], label: 'Esc', action: 'Close help; drop a stroke or lasso being drawn', run: (c) => c.closeHelp() },
 ];
+
+export const SHORTCUTS: Shortcut[] = [...VIEWER_SHORTCUTS, ...LABEL_SHORTCUTS];
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -52,13 +65,14 @@ function isTyping(target: EventTarget | null): boolean {
 /** Binds the table on `target`; returns the unbinder. Keys typed into text fields are left alone. */
 export function bindShortcuts(target: Window, ctx: ShortcutContext): () => void {
   const onKey = (e: KeyboardEvent) => {
-    if (e.altKey || e.metaKey || (e.ctrlKey && e.key !== 'Escape')) return;
+    if (e.altKey) return;
     if (isTyping(e.target) && e.key !== 'Escape') return;
-    const shortcut = SHORTCUTS.find((s) => s.keys.includes(e.key));
+    const ctrl = e.ctrlKey || e.metaKey;
+    const shortcut = SHORTCUTS.find((s) => s.keys.includes(e.key) && !!s.ctrl === ctrl && (s.shift === undefined || s.shift === e.shiftKey));
     if (!shortcut) return;
     // Space on a focused button would also click it; arrows on a focused slider would move it twice.
     e.preventDefault();
-    shortcut.run(ctx);
+    shortcut.run(ctx, e);
   };
   // A focused button or checkbox activates on Space's keyup; the shortcut already ran on keydown.
   const onKeyUp = (e: KeyboardEvent) => {
