@@ -3,11 +3,15 @@
  * live in their own file under handlers/; this file joins them.
  */
 import type { ApiHandlers, Door } from '../shared/contract.ts';
+import { catalogHandlers } from './handlers/catalog.ts';
+import { jobHandlers } from './handlers/jobs.ts';
 import { studyHandlers } from './handlers/studies.ts';
 import type { Services } from './services/index.ts';
 
 export function createHandlers(services: Services, door: Door): ApiHandlers {
   return {
     ...studyHandlers(services, door),
+    ...jobHandlers(services),
+    ...catalogHandlers(services),
   };
 }

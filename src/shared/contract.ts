@@ -8,16 +8,20 @@
  * src/main/handlers/. The preload, the WebSocket client and the type of `window.api` follow by themselves.
  */
 import type { z } from 'zod';
+import { catalogMethods, type CatalogResults } from './contract/catalog.ts';
+import { jobMethods, type JobResults } from './contract/jobs.ts';
 import { studyMethods, type StudyResults } from './contract/studies.ts';
 
 export type { AppInfo, Door } from './contract/studies.ts';
 
 export const contract = {
   ...studyMethods,
+  ...jobMethods,
+  ...catalogMethods,
 } as const;
 
 /** Each method's result type, by method name. */
-export type ApiResults = StudyResults;
+export type ApiResults = StudyResults & JobResults & CatalogResults;
 
 export type Method = keyof typeof contract;
 export const METHODS = Object.keys(contract) as Method[];

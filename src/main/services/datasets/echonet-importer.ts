@@ -12,15 +12,18 @@ import { toErrorData } from '../../../shared/errors.ts';
 import { readAviInfo } from './avi-header.ts';
 import type { DetectedLayout } from './detect-layout.ts';
 import { parseFileList, parseVolumeTracings, videoKey } from './echonet-csv.ts';
-import type { TracingRow } from './echonet-csv.ts';
+import type { FileListRow, TracingRow } from './echonet-csv.ts';
 import { groupTracings, ROWS_PER_TRACED_FRAME } from './echonet-tracings.ts';
 import { fileError } from './file-errors.ts';
+import { contextTools } from './import-context.ts';
+import type { ImportContext } from './import-context.ts';
 import { mapPool } from './pool.ts';
 
 export interface EchonetImportOptions {
   concurrency?: number;
   /** Only these videos (FileName without .avi), e.g. for inspecting one AVI. */
   only?: Set<string>;
+  ctx?: ImportContext;
 }
 
 async function readText(path: string): Promise<string> {
@@ -60,11 +63,20 @@ export async function importEchonet(detected: DetectedLayout, options: EchonetIm
     }
   }
   const rows = options.only ? fileList.rows.filter((r) => options.only!.has(r.fileName)) : fileList.rows;
-  const results = await mapPool(rows, options.concurrency ?? 8, async (row): Promise<{ study: StudyRecord | null; errors: DatasetItemError[] }> => {
+  const tools = contextTools(options.ctx);
+  let done = 0;
+  const results = await mapPool(rows, options.concurrency ?? 8, async (row) => {
+    tools.checkpoint();
+    const r = await importVideo(row);
+    tools.onItem(r);
+    tools.progress(++done, rows.length, `${row.fileName}.avi`);
+    return r;
+  });
+  async function importVideo(row: FileListRow): Promise<{ study: StudyRecord | null; errors: DatasetItemError[] }> {
     const video = join(root, 'Videos', `${row.fileName}.avi`);
     let info;
     try {
-      info = await readAviInfo(video);
+      info = await tools.probe(video, 'avi-header', () => readAviInfo(video));
     } catch (err) {
       const d = toErrorData(err);
       const msg = d.kind === 'not-found' ? `${video}: missing: listed in ${fileListPath} line ${row.line}` : d.message;
@@ -123,7 +135,7 @@ export async function importEchonet(detected: DetectedLayout, options: EchonetIm
       warnings,
     };
     return { study, errors: warnings };
-  });
+  }
   const studies: StudyRecord[] = [];
   for (const r of results) {
     if (r.study) studies.push(r.study);
