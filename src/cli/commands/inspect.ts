@@ -24,7 +24,8 @@ Describes DICOM files and folders (recursively; a DICOMDIR is honoured), CAMUS a
                          path, frames, rows, columns, frameRateHz, frameRateSource, dataType, and the
                          dataset fields where known: patient, view (2CH, 4CH, A4C), edFrame and esFrame
                          (0-based), ef, imageQuality, sex, age, split (train, val, test) and labels (the
-                         label values present in its label maps, [] when it has none)
+                         label values present in its label maps, [] when it has none), and
+                         warnings (problems that did not stop it being read)
   -h, --help  show this help
 
 Exit status: 0 when every item was read, 2 when any failed (the others are still listed) or on bad usage.
@@ -95,7 +96,10 @@ export function formatDatasetTable(items: DatasetInspectItem[]): string {
     s.labels.length ? s.labels.join(',') : '-',
     s.path,
   ]);
-  return table(['FORMAT', 'PATIENT', 'VIEW', 'FRAMES', 'SIZE', 'FPS (SOURCE)', 'ED', 'ES', 'EF', 'QUALITY', 'SEX', 'AGE', 'SPLIT', 'LABELS', 'PATH'], rows);
+  const out = [table(['FORMAT', 'PATIENT', 'VIEW', 'FRAMES', 'SIZE', 'FPS (SOURCE)', 'ED', 'ES', 'EF', 'QUALITY', 'SEX', 'AGE', 'SPLIT', 'LABELS', 'PATH'], rows)];
+  const warnings = items.flatMap((s) => s.warnings);
+  if (warnings.length) out.push(`${warnings.length} warning(s) (the items were read):`, ...warnings.map((w) => `  ${w}`));
+  return out.join('\n');
 }
 
 type Item = InstanceSummary | DatasetInspectItem;

@@ -22,6 +22,9 @@ import { IMPORTER_VERSION, within, type CatalogStore, type FileRow, type ProbeRo
 import { takeInventory, type FileStat } from './inventory.ts';
 import { readDatasetProvenance } from './provenance.ts';
 
+/** Errors that come from a file's content: the same bytes give the same error, so they may be cached. */
+const CONTENT_ERRORS = new Set(['malformed', 'unsupported', 'decode-failed', 'not-dicom']);
+
 export interface CatalogImportOptions {
   progress?: (done: number, total: number | null, message: string) => void;
   checkpoint?: () => void;
@@ -97,8 +100,10 @@ export async function importIntoCatalog(store: CatalogStore, picked: string, opt
   let cached = 0;
   const probe: Prober = async <T,>(path: string, kind: string, run: () => Promise<T>): Promise<T> => {
     const st = inventory.files.get(path);
+    // Not in the inventory (missing, or outside the listed folders): nothing to cache; the reader reports it.
+    if (!st) return run();
     const k = known.get(path);
-    if (st && k && reuse && k.probeKind === kind && k.probeJson !== null && k.size === st.size && k.mtimeMs === st.mtimeMs) {
+    if (k && reuse && k.probeKind === kind && k.probeJson !== null && k.size === st.size && k.mtimeMs === st.mtimeMs) {
       cached++;
       const v = JSON.parse(k.probeJson) as { ok: true; value: T } | { ok: false; error: { kind: string; message: string } };
       if (v.ok) return v.value;
@@ -107,11 +112,13 @@ export async function importIntoCatalog(store: CatalogStore, picked: string, opt
     read++;
     try {
       const value = await run();
-      if (st) pending.push({ path, size: st.size, mtimeMs: st.mtimeMs, probeKind: kind, probeJson: JSON.stringify({ ok: true, value }) });
+      pending.push({ path, size: st.size, mtimeMs: st.mtimeMs, probeKind: kind, probeJson: JSON.stringify({ ok: true, value }) });
       return value;
     } catch (err) {
-      // A file that cannot be read is not read again until it changes; missing files are not cached.
-      if (st) pending.push({ path, size: st.size, mtimeMs: st.mtimeMs, probeKind: kind, probeJson: JSON.stringify({ ok: false, error: toErrorData(err) }) });
+      // A file whose content is bad is not read again until it changes; permission and I/O errors may go
+      // away without the file changing, so those are retried next time.
+      const e = toErrorData(err);
+      if (CONTENT_ERRORS.has(e.kind)) pending.push({ path, size: st.size, mtimeMs: st.mtimeMs, probeKind: kind, probeJson: JSON.stringify({ ok: false, error: e }) });
       throw err;
     }
   };

@@ -75,6 +75,8 @@ export async function takeInventory(d: DetectedLayout): Promise<Inventory> {
       await walk(d.scope, paths, 0);
       break;
   }
+  // The provenance manifest (provenance.ts) decides real vs synthetic: a change to it is a change.
+  paths.push(...(await filesIn(d.root, (n) => n === 'manifest.json')));
   const stats = await mapPool(paths, 16, async (p) => {
     try {
       const st = await stat(p);
