@@ -91,7 +91,11 @@ describe.skipIf(!hasNibabel)(`cli on a CAMUS tree${hasNibabel ? '' : ' (skipped:
     // The cine's values span min..max; the default window maps that range onto 0..255.
     const s = readPng(shown);
     let lo = 255, hi = 0;
-    for (let i = 0; i < 24 * 32; i++) (lo = Math.min(lo, s.data[i * 4])), (hi = Math.max(hi, s.data[i * 4]));
+    for (let i = 0; i < 24 * 32; i++) {
+      lo = Math.min(lo, s.data[i * 4]);
+      hi = Math.max(hi, s.data[i * 4]);
+    }
+    expect(lo).toBeLessThan(40);
     expect(hi).toBeGreaterThan(200);
     const bad = run(['render', truncated, '--out', join(tmp, 'x.png')]);
     expect(bad.code).toBe(2);
