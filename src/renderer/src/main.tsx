@@ -4,15 +4,17 @@ import { App } from './App.tsx';
 import { getApi } from './api/get-api.ts';
 import { registerFrameLoader } from './viewport/image-loader.ts';
 import { ViewerController } from './viewport/viewer-controller.ts';
+import { LabelOverlay } from './overlay/label-overlay.ts';
 import { installTestHook } from './test-hook.ts';
 import './styles.css';
 
 registerFrameLoader(getApi());
 const viewer = new ViewerController();
-installTestHook(viewer);
+const overlay = new LabelOverlay(viewer, getApi());
+installTestHook(viewer, overlay);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App viewer={viewer} />
+    <App viewer={viewer} overlay={overlay} />
   </StrictMode>,
 );
