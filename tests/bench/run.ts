@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { catalogBench } from './catalog-bench.ts';
 import { cineBench } from './cine-bench.ts';
 import { decodeFpsFigures, firstFrameFigures, listImages } from './dicom-bench.ts';
 import { figure, type Figure } from './figures.ts';
@@ -42,6 +43,14 @@ try {
     } catch (e) {
       figures['viewer.cine_on_time_ratio'] = figure(null, 'ratio', { op: '>=', limit: 0.99 }, `failed: ${e instanceof Error ? e.message : String(e)}`);
       figures['viewer.cine_on_time_ratio'].pass = false;
+    }
+  }
+  if (want('catalog')) {
+    try {
+      Object.assign(figures, await catalogBench(repoRoot, tmp));
+    } catch (e) {
+      figures['catalog.import_echonet_cold_s'] = figure(null, 's', { op: '<=', limit: 60 }, `failed: ${e instanceof Error ? e.message : String(e)}`);
+      figures['catalog.import_echonet_cold_s'].pass = false;
     }
   }
 } finally {

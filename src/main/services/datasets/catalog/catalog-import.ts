@@ -129,6 +129,8 @@ export async function importIntoCatalog(store: CatalogStore, picked: string, opt
   const flush = (): void => {
     if (batch.length === 0 && pending.length === 0) return;
     const c = store.writeBatch(dataset, seq, batch, pending.splice(0), (s) => prov.forStudy(s));
+    // Written: the tracing lines (most of an EchoNet study's memory) are not needed here any more.
+    for (const s of batch) delete s.tracings;
     counts.added += c.added;
     counts.updated += c.updated;
     counts.unchanged += c.unchanged;
