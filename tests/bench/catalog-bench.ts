@@ -15,6 +15,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogFilter, CatalogSort } from '../../src/shared/catalog-types.ts';
 import { Catalog } from '../../src/main/services/datasets/catalog/index.ts';
@@ -119,6 +120,8 @@ export async function catalogBench(repoRoot: string, tmp: string): Promise<Recor
   out['catalog.import_echonet_cold_s'] = figure(cold.seconds, 's', { op: '<=', limit: 60 }, `${VIDEOS} MJPEG AVIs (112x112, ${FRAMES} frames) + FileList.csv + VolumeTracings.csv (${VIDEOS * 42} rows) into a fresh catalog, in a child process (files likely in the OS page cache)`, {
     process_wall_s: Math.round(cold.wallS * 100) / 100,
     files_read: cold.summary.files.read,
+    // Other work on the machine slows every figure here; this says how busy it was.
+    load_average_1m: Math.round(loadavg()[0] * 100) / 100,
   });
   out['catalog.import_peak_rss_mb'] = figure(cold.maxRssBytes / 2 ** 20, 'MiB', null, 'peak resident memory of the importing process (process.resourceUsage().maxRSS)');
 
