@@ -167,6 +167,13 @@ describe('catalog: provenance and loose files', () => {
       const st = catalog.store.study(catalog.query({}, { key: 'id', dir: 'asc' }, 0, 1).rows[0].id);
       expect(st).toMatchObject({ provenance: 'synthetic', provenanceDetail: { generator: 'cardiosynth phantom', seed: 7 } });
       expect(catalog.store.datasets()[0].provenance).toBe('synthetic');
+      // Per item: one study synthetic (with its own entry), the other real.
+      const [first, second] = catalog.query({}, { key: 'id', dir: 'asc' }, 0, 10).rows.map((r) => r.id);
+      writeFileSync(join(root, 'manifest.json'), JSON.stringify({ items: [{ id: first, synthetic: true, prompt: 'apical 4CH, EF 35', seed: 3 }] }));
+      expect((await catalog.importFolder(root)).studies).toMatchObject({ updated: 2 });
+      expect(catalog.store.study(first)).toMatchObject({ provenance: 'synthetic', provenanceDetail: { item: { prompt: 'apical 4CH, EF 35', seed: 3 } } });
+      expect(catalog.store.study(second)).toMatchObject({ provenance: 'real' });
+      expect(catalog.store.study(second).provenanceDetail.item).toBeUndefined();
       writeFileSync(join(root, 'manifest.json'), '{ not json');
       const bad = await catalog.importFolder(root);
       expect(bad.issues.map((i) => i.message)).toEqual([expect.stringMatching(/manifest\.json: not valid JSON .*taken as real$/)]);

@@ -9,6 +9,7 @@ import type { CatalogDataset, CatalogIssue, CatalogStudy, Provenance, TracingFra
 import type { DatasetLayout, LabelMapRef, StudyRecord, StudySource } from '../../../../shared/dataset-types.ts';
 import { AppError } from '../../../../shared/errors.ts';
 import { migrate, openDatabase, transaction, type Database } from '../../db/sqlite.ts';
+import type { StudyProvenance } from './provenance.ts';
 import { CATALOG_COMPONENT, CATALOG_MIGRATIONS } from './schema.ts';
 import { recordHash, searchText, studyTitle, toCatalogStudy, type StudyDbRow } from './study-rows.ts';
 
@@ -60,6 +61,9 @@ export class CatalogStore {
   constructor(path: string) {
     this.path = path;
     this.db = openDatabase(path);
+    // 32 MiB of page cache (SQLite's default is 2 MiB): the browser's queries scan `studies`, which at
+    // EchoNet scale is a few MiB, so it stays in memory between queries.
+    this.db.exec('PRAGMA cache_size = -32768');
     migrate(this.db, CATALOG_COMPONENT, CATALOG_MIGRATIONS);
   }
 
@@ -154,7 +158,7 @@ export class CatalogStore {
    * unchanged is only marked as seen by this import; a changed one is rewritten with its files, labels and
    * tracings, and its cached thumbnails are dropped.
    */
-  writeBatch(dataset: DatasetRow, seq: number, studies: StudyRecord[], probes: ProbeRow[], provenance: (s: StudyRecord) => { kind: Provenance; detail: Record<string, unknown> }): BatchCounts {
+  writeBatch(dataset: DatasetRow, seq: number, studies: StudyRecord[], probes: ProbeRow[], provenance: (s: StudyRecord) => StudyProvenance): BatchCounts {
     const counts: BatchCounts = { added: 0, updated: 0, unchanged: 0 };
     const at = new Date().toISOString();
     const db = this.db;
@@ -187,7 +191,7 @@ export class CatalogStore {
         upsert.run(
           s.id, dataset.id, s.dataset, s.format, studyTitle(s), s.patient, s.view, s.frames, s.rows, s.columns, s.frameRateHz, s.frameRateSource,
           s.edFrame, s.esFrame, s.ef, s.edv, s.esv, s.imageQuality, s.sex, s.age, s.split, s.labels.length > 0 ? 1 : 0, JSON.stringify(s.labelValues), prov.kind,
-          JSON.stringify(prov.detail), s.sequencePath, JSON.stringify(s.warnings), searchText(s, dataset.name), hash, 1, null, seq, at, at,
+          JSON.stringify(prov.item ? { item: prov.item } : {}), s.sequencePath, JSON.stringify(s.warnings), searchText(s, dataset.name), hash, 1, null, seq, at, at,
         );
         for (const c of clear) c.run(s.id);
         for (const f of s.sources) putFile.run(s.id, f.role, f.path);
@@ -247,13 +251,17 @@ export class CatalogStore {
   study(id: string): CatalogStudy {
     const r = this.db.prepare('SELECT * FROM studies WHERE id = ?').get(id) as StudyDbRow | undefined;
     if (!r) throw new AppError('not-found', `no study ${id} in the catalog`);
-    const root = (this.db.prepare('SELECT root FROM datasets WHERE id = ?').get(r.dataset_id) as { root: string }).root;
+    const ds = this.db.prepare('SELECT root, provenance_json FROM datasets WHERE id = ?').get(r.dataset_id) as { root: string; provenance_json: string };
+    const root = ds.root;
     const sources = this.db.prepare('SELECT role, path FROM study_files WHERE study_id = ? ORDER BY rowid').all(id) as unknown as StudySource[];
     const labels = (this.db.prepare('SELECT kind, path, phase, frames_json FROM study_labels WHERE study_id = ? ORDER BY ord').all(id) as Array<Record<string, unknown>>).map(
       (l): LabelMapRef => ({ kind: l.kind as LabelMapRef['kind'], path: String(l.path), frames: JSON.parse(String(l.frames_json)) as number[], ...(l.phase ? { phase: l.phase as 'ED' | 'ES' } : {}) }),
     );
     const tracedFrames = (this.db.prepare('SELECT frame FROM study_tracings WHERE study_id = ? ORDER BY ord').all(id) as Array<{ frame: number }>).map((t) => Number(t.frame));
-    return toCatalogStudy(r, { datasetRoot: root, sources: sources.map((s) => ({ role: s.role, path: s.path })), labels, tracedFrames });
+    const study = toCatalogStudy(r, { datasetRoot: root, sources: sources.map((s) => ({ role: s.role, path: s.path })), labels, tracedFrames });
+    // The dataset's provenance (release, manifest fields) with the item's own entry, if any.
+    study.provenanceDetail = { ...(JSON.parse(ds.provenance_json) as Record<string, unknown>), ...study.provenanceDetail };
+    return study;
   }
 
   tracings(id: string): Array<TracingFrameLines & { maskArea: number }> {

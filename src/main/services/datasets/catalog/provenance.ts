@@ -11,10 +11,18 @@ import { join } from 'node:path';
 import type { Provenance } from '../../../../shared/catalog-types.ts';
 import type { DatasetItemError, DatasetLayout, StudyRecord } from '../../../../shared/dataset-types.ts';
 
+export interface StudyProvenance {
+  kind: Provenance;
+  /** The dataset's detail with the item's under `item`: what a study reports. */
+  detail: Record<string, unknown>;
+  /** The item's own manifest entry, or null: what a study row stores (the dataset row holds the rest). */
+  item: Record<string, unknown> | null;
+}
+
 export interface DatasetProvenance {
   kind: Provenance;
   detail: Record<string, unknown>;
-  forStudy(s: StudyRecord): { kind: Provenance; detail: Record<string, unknown> };
+  forStudy(s: StudyRecord): StudyProvenance;
   error: DatasetItemError | null;
 }
 
@@ -29,7 +37,7 @@ const isSynthetic = (o: Record<string, unknown>): boolean => o.synthetic === tru
 
 export async function readDatasetProvenance(root: string, layout: DatasetLayout): Promise<DatasetProvenance> {
   const base = { source: RELEASES[layout], root };
-  const real: DatasetProvenance = { kind: 'real', detail: base, forStudy: () => ({ kind: 'real', detail: base }), error: null };
+  const real: DatasetProvenance = { kind: 'real', detail: base, forStudy: () => ({ kind: 'real', detail: base, item: null }), error: null };
   const path = join(root, 'manifest.json');
   let text: string;
   try {
@@ -63,8 +71,8 @@ export async function readDatasetProvenance(root: string, layout: DatasetLayout)
     error: null,
     forStudy(s) {
       const item = byKey.get(s.id) ?? (s.patient ? byKey.get(s.patient) : undefined);
-      if (!item) return { kind, detail };
-      return { kind: whole || isSynthetic(item) ? 'synthetic' : 'real', detail: { ...detail, item } };
+      if (!item) return { kind, detail, item: null };
+      return { kind: whole || isSynthetic(item) ? 'synthetic' : 'real', detail: { ...detail, item }, item };
     },
   };
 }
