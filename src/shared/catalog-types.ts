@@ -144,6 +144,7 @@ export interface CatalogIssue extends DatasetItemError {
 }
 
 export interface CatalogImportSummary {
+  /** The dataset's id in the catalog; 0 when the folder held nothing to import (no dataset was made). */
   datasetId: number;
   layout: DatasetLayout;
   root: string;

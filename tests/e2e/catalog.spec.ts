@@ -131,6 +131,11 @@ test.describe.serial('catalog through serve', () => {
     await page.getByRole('combobox', { name: 'View' }).selectOption('4CH');
     await expect(list.getByRole('option')).toHaveText([/patient0001\s*4CH/]);
     await page.screenshot({ path: join(SHOTS, 'catalog-filtered.png') });
+    // The filters outlive a trip to another tab.
+    await page.getByRole('tab', { name: 'Studies' }).click();
+    await page.getByRole('tab', { name: 'Catalog' }).click();
+    await expect(page.getByRole('status', { name: 'Matching studies' })).toHaveText('1 of 7 studies');
+    await expect(page.getByRole('spinbutton', { name: 'EF minimum' })).toHaveValue('45');
 
     const v = views.find((x) => x.patient === 'patient0001' && x.view === '4CH')!;
     await list.getByRole('option', { name: 'patient0001 4CH' }).click();

@@ -39,7 +39,7 @@ export function formatImportSummary(s: CatalogImportSummary, dbPath: string): st
   const st = s.studies;
   const lines = [
     `${s.unchanged ? 'Unchanged' : 'Imported'}: ${LAYOUT_NAMES[s.layout] ?? s.layout} at ${s.root}${s.scope !== s.root ? ` (only ${s.scope})` : ''}`,
-    `  catalog:  ${dbPath} (dataset ${s.datasetId})`,
+    `  catalog:  ${dbPath}${s.datasetId ? ` (dataset ${s.datasetId})` : ''}`,
     `  studies:  ${st.total} (${st.added} added, ${st.updated} updated, ${st.unchanged} unchanged${st.unavailable ? `, ${st.unavailable} no longer found: marked unavailable` : ''})`,
     `  files:    ${s.files.seen} seen, ${s.files.read} read, ${s.files.cached} unchanged since the last import (not read)`,
   ];
@@ -47,6 +47,7 @@ export function formatImportSummary(s: CatalogImportSummary, dbPath: string): st
     lines.push(`  problems: ${s.errors} item(s) not imported, ${s.warnings} warning(s)${s.issues.length < s.errors + s.warnings ? ` (first ${s.issues.length} below)` : ''}:`);
     for (const i of s.issues) lines.push(`    ${i.severity === 'error' ? 'error  ' : 'warning'} [${i.code}] ${i.message}`);
   }
+  if (st.total === 0 && s.errors === 0) lines.push(`  nothing to import: no CAMUS or EchoNet-Dynamic layout above ${s.scope} and no NIfTI or MetaImage files in it`);
   lines.push(`  took ${s.seconds.toFixed(2)} s`);
   return lines.join('\n') + '\n';
 }

@@ -53,6 +53,15 @@ describe.skipIf(!hasNibabel)(`cli on a CAMUS tree${hasNibabel ? '' : ' (skipped:
     expect(again.stdout).toContain(`error   [malformed] ${truncated}: truncated gzip stream`);
   });
 
+  it('import says when a folder holds nothing to import, and makes no dataset of it', () => {
+    const empty = join(tmp, 'empty');
+    execFileSync('mkdir', ['-p', empty]);
+    const r = run(['import', empty, '--json'], join(tmp, 'data-empty'));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ datasetId: 0, layout: 'loose', studies: { total: 0 } });
+    expect(run(['import', empty], join(tmp, 'data-empty')).stdout).toContain(`nothing to import: no CAMUS or EchoNet-Dynamic layout above ${empty}`);
+  });
+
   it('import exits 2 naming a folder that does not exist', () => {
     const r = run(['import', join(tmp, 'nope')]);
     expect(r.code).toBe(2);

@@ -11,6 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../../src/main/services/datasets/catalog/index.ts';
 import { tracingMask } from '../../../src/main/services/datasets/index.ts';
 import { buildEchonetTree, rectTrace, SIZE } from '../../fixtures/datasets/echonet-tree.ts';
+import { sharedFile } from '../../support/shared-data.ts';
+import { existsSync } from 'node:fs';
 
 const PY = '/usr/bin/python3';
 const has = (args: string[], cmd = PY): boolean => { try { execFileSync(cmd, args, { stdio: 'ignore' }); return true; } catch { return false; } };
@@ -204,6 +206,33 @@ describe('catalog: provenance and loose files', () => {
       const lm = await catalog.media.labelMap(seg.id, 2);
       expect(lm).toMatchObject({ source: 'sequence-gt', values: [0, 1, 2], rows: 8, columns: 10 });
       expect(lm!.labels[3]).toBe((2 * 80 + 3) % 3);
+    } finally {
+      catalog.close();
+    }
+  });
+
+  const ITK = sharedFile('itk-examples');
+  const hasNibabel = has(['-c', 'import nibabel']);
+  it.skipIf(!existsSync(ITK) || !hasNibabel)(`imports the real NIfTI and MetaImage samples in ${ITK}, label map equal to nibabel's${existsSync(ITK) && hasNibabel ? '' : ' (skipped: samples or nibabel missing)'}`, async () => {
+    const catalog = new Catalog(join(dir, 'data-itk'));
+    try {
+      const s = await catalog.importFolder(ITK);
+      expect(s).toMatchObject({ layout: 'loose', studies: { total: 3 }, errors: 0 });
+      const rows = catalog.query({}, { key: 'id', dir: 'asc' }, 0, 10).rows;
+      expect(rows.map((r) => [r.title, r.format, r.frames, r.columns, r.rows, r.hasLabels]).sort()).toEqual([
+        ['BrainProtonDensitySliceBorder20.mhd', 'metaimage', 1, 221, 257, false],
+        ['KmeansTest_T1KmeansPrelimSegmentation.nii.gz', 'nifti', 62, 128, 128, true],
+        ['RatLungSlice1.mha', 'metaimage', 1, 128, 128, false],
+      ]);
+      const seg = rows.find((r) => r.hasLabels)!;
+      const file = join(ITK, 'KmeansTest_T1KmeansPrelimSegmentation.nii.gz');
+      // nibabel's array is (x, y, z): our frame k, row r, column c is arr[c, r, k].
+      const ref = JSON.parse(execFileSync(PY, ['-c', `import nibabel as nib, numpy as np, json; a = np.asanyarray(nib.load(${JSON.stringify(file)}).dataobj)[:, :, 30]; print(json.dumps({"values": sorted(int(v) for v in np.unique(a)), "flat": a.T.ravel().astype(int).tolist()}))`], { encoding: 'utf8', maxBuffer: 1 << 26 })) as { values: number[]; flat: number[] };
+      const lm = await catalog.media.labelMap(seg.id, 30);
+      expect(lm).toMatchObject({ source: 'sequence-gt', rows: 128, columns: 128, values: ref.values });
+      expect(Array.from(lm!.labels)).toEqual(ref.flat);
+      const f = await catalog.media.frame(rows.find((r) => r.title.startsWith('Brain'))!.id, 0);
+      expect([f.rows, f.columns, f.kind]).toEqual([257, 221, 'grey']);
     } finally {
       catalog.close();
     }

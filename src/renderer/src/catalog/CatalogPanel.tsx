@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CatalogFacets, CatalogFilter, CatalogRow, CatalogSort } from '../../../shared/catalog-types.ts';
-import type { JobStatus } from '../../../shared/job-types.ts';
+import type { CatalogFacets, CatalogRow } from '../../../shared/catalog-types.ts';
 import { getApi } from '../api/get-api.ts';
+import { useStore } from '../components/use-store.ts';
 import { PageSet } from './catalog-pages.ts';
+import { catalogChanged, catalogUi, importJob } from './catalog-state.ts';
 import { CatalogFilters } from './CatalogFilters.tsx';
 import { DatasetList } from './DatasetList.tsx';
 import { ImportBar } from './ImportBar.tsx';
@@ -18,12 +19,10 @@ interface Props {
 
 /** The persistent study catalog: import, filter, sort and open CAMUS, EchoNet-Dynamic and NIfTI studies. */
 export function CatalogPanel({ canPickPaths, selectedId, onOpen, report }: Props) {
-  const [filter, setFilter] = useState<CatalogFilter>({});
-  const [sort, setSort] = useState<CatalogSort>({ key: 'id', dir: 'asc' });
+  const { filter, sort, revision } = useStore(catalogUi);
+  const importing = useStore(importJob.store).job?.state === 'running';
   const [facets, setFacets] = useState<CatalogFacets | null>(null);
-  const [importing, setImporting] = useState(false);
   const [version, setVersion] = useState(0);
-  const [refresh, setRefresh] = useState(0);
   const [pages, setPages] = useState<PageSet | null>(null);
   const reportRef = useRef(report);
   reportRef.current = report;
@@ -33,28 +32,26 @@ export function CatalogPanel({ canPickPaths, selectedId, onOpen, report }: Props
     p.ensure(0, 0);
     setPages(p);
     return () => p.dispose();
-  }, [filter, sort, refresh]);
+  }, [filter, sort, revision]);
 
   const loadFacets = useCallback(() => {
     getApi()['catalog.facets']({}).then(setFacets, (err: unknown) => reportRef.current(err));
   }, []);
-  useEffect(loadFacets, [loadFacets, refresh]);
-
-  const changed = useCallback(() => setRefresh((r) => r + 1), []);
-  const onFinished = useCallback(
-    (_job: JobStatus) => {
-      setImporting(false);
-      changed();
-    },
-    [changed],
-  );
+  useEffect(loadFacets, [loadFacets, revision]);
 
   const total = pages?.total;
   return (
     <div className="catalog">
-      <ImportBar canPickPaths={canPickPaths} onStarted={() => setImporting(true)} onFinished={onFinished} report={report} />
-      <DatasetList datasets={facets?.datasets ?? []} importing={importing} onChanged={changed} report={report} />
-      <CatalogFilters filter={filter} sort={sort} datasets={facets?.datasets ?? []} views={facets?.views ?? []} onFilter={setFilter} onSort={setSort} />
+      <ImportBar canPickPaths={canPickPaths} report={report} />
+      <DatasetList datasets={facets?.datasets ?? []} importing={importing} onChanged={catalogChanged} report={report} />
+      <CatalogFilters
+        filter={filter}
+        sort={sort}
+        datasets={facets?.datasets ?? []}
+        views={facets?.views ?? []}
+        onFilter={(f) => catalogUi.set({ filter: f })}
+        onSort={(s) => catalogUi.set({ sort: s })}
+      />
       <div className="catalog-count muted small" role="status" aria-label="Matching studies">
         {total === null || total === undefined ? 'Loading…' : `${total} of ${facets?.total ?? total} studies`}
       </div>

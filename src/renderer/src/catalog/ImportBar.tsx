@@ -1,29 +1,25 @@
 import { useState, type FormEvent } from 'react';
 import type { CatalogImportSummary, CatalogIssue } from '../../../shared/catalog-types.ts';
-import type { JobStatus } from '../../../shared/job-types.ts';
 import { describeError, getApi } from '../api/get-api.ts';
-import { useJob } from './use-job.ts';
+import { useStore } from '../components/use-store.ts';
+import { importJob } from './catalog-state.ts';
 
 interface Props {
   canPickPaths: boolean;
-  onStarted: () => void;
-  /** Called when an import job ends (done, failed or cancelled). */
-  onFinished: (job: JobStatus) => void;
   report: (err: unknown) => void;
 }
 
 const baseName = (p: string) => p.split(/[\\/]/).pop() || p;
 
 /** Import a dataset folder into the catalog as a job: progress while it runs, then its summary and problems. */
-export function ImportBar({ canPickPaths, onStarted, onFinished, report }: Props) {
+export function ImportBar({ canPickPaths, report }: Props) {
   const [path, setPath] = useState('');
-  const { job, follow, cancel, clear } = useJob(onFinished);
+  const { job } = useStore(importJob.store);
   const running = job?.state === 'running';
 
   const start = async (p: string) => {
     try {
-      follow(await getApi()['catalog.import']({ path: p }));
-      onStarted();
+      importJob.follow(await getApi()['catalog.import']({ path: p }));
     } catch (err) {
       report(err);
     }
@@ -70,14 +66,14 @@ export function ImportBar({ canPickPaths, onStarted, onFinished, report }: Props
           <span className="small">
             {job.progress.total ? `${job.progress.done}/${job.progress.total}` : ''} {job.progress.message}
           </span>
-          <button type="button" onClick={cancel} aria-label="Cancel import">
+          <button type="button" onClick={() => importJob.cancel()} aria-label="Cancel import">
             Cancel
           </button>
         </div>
       )}
       {job && !running && (
         <div className={`import-result import-${job.state}`} role="status" aria-label="Import result">
-          <button type="button" className="close" onClick={clear} aria-label="Dismiss import result">
+          <button type="button" className="close" onClick={() => importJob.clear()} aria-label="Dismiss import result">
             ✕
           </button>
           {job.state === 'done' ? (
@@ -98,7 +94,11 @@ function ImportSummary({ s }: { s: CatalogImportSummary }) {
   return (
     <>
       <p>
-        {s.unchanged ? (
+        {st.total === 0 && s.errors === 0 ? (
+          <>
+            <b>Nothing to import</b> in {s.scope}: no CAMUS or EchoNet-Dynamic layout above it and no NIfTI or MetaImage files in it.
+          </>
+        ) : s.unchanged ? (
           <>
             <b>Nothing changed</b> in {baseName(s.root)} since the last import: {st.total} studies, no file read.
           </>

@@ -69,6 +69,14 @@ export async function importIntoCatalog(store: CatalogStore, picked: string, opt
   const detected = await detectLayout(dir);
   const inventory = await takeInventory(detected);
   checkpoint();
+  if (detected.layout === 'loose' && inventory.files.size === 0 && !store.datasetByRoot(detected.root)) {
+    // A folder with nothing to import is not worth a dataset row in the catalog.
+    return {
+      datasetId: 0, layout: 'loose', root: detected.root, scope: dir, unchanged: false,
+      studies: { total: 0, added: 0, updated: 0, unchanged: 0, unavailable: 0 }, files: { seen: 0, read: 0, cached: 0 },
+      errors: 0, warnings: 0, issues: [], seconds: (performance.now() - t0) / 1000,
+    };
+  }
   const prov = await readDatasetProvenance(detected.root, detected.layout);
   const { before, now: dataset } = store.beginImport(detected.layout, detected.root, prov.kind, prov.detail);
   const seq = dataset.importSeq;

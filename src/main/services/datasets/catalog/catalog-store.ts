@@ -91,7 +91,7 @@ export class CatalogStore {
     });
   }
 
-  private datasetByRoot(root: string): DatasetRow | null {
+  datasetByRoot(root: string): DatasetRow | null {
     const r = this.db.prepare('SELECT * FROM datasets WHERE root = ?').get(root) as Record<string, unknown> | undefined;
     return r ? toDatasetRow(r) : null;
   }
