@@ -144,6 +144,9 @@ describe.skipIf(!hasNibabel)(`catalog: CAMUS 2023 NIfTI tree${hasNibabel ? '' : 
     expect(v).toMatchObject({ frames: 5, rows: 32, columns: 24, frameRateHz: 30, frameRateSource: 'camus-cfg', edFrame: 4, esFrame: 0, labelledFrames: [0, 1, 2, 3, 4], tracedFrames: [] });
     const f = await catalog.media.frame('camus:patient0001:4CH', 3);
     expect(f.instanceId).toBe('camus:patient0001:4CH');
+    // The fixture's pixels are 0.154 mm high and 0.308 mm wide, as CAMUS's are: the viewer keeps that aspect.
+    expect(f.pixelSpacingMm![0]).toBeCloseTo(0.154, 5);
+    expect(f.pixelSpacingMm![1]).toBeCloseTo(0.308, 5);
     for (const [r, c] of [[0, 0], [7, 13], [31, 23]]) expect(f.pixels[r * 24 + c]).toBe((3 * c + 5 * r + 7 * 3) % 256);
     await expect(catalog.media.frame('camus:patient0001:4CH', 5)).rejects.toThrow(/frame 5 does not exist/);
   });
@@ -170,9 +173,10 @@ describe.skipIf(!hasNibabel)(`catalog: CAMUS 2023 NIfTI tree${hasNibabel ? '' : 
     const id = 'camus:patient0002:4CH';
     expect(catalog.store.thumbnail(id, 48)).toBeNull();
     const t = await catalog.media.thumbnail(id, 48);
-    expect([t.width, t.height]).toEqual([24, 32]); // smaller than the size: kept
+    // 24 x 32 pixels of 0.308 x 0.154 mm: 7.4 mm wide, 4.9 mm high, so wider than high, within 48 x 48.
+    expect([t.width, t.height]).toEqual([48, 32]);
     const stored = catalog.store.thumbnail(id, 48);
-    expect(stored).toMatchObject({ width: 24, height: 32, channels: 1 });
+    expect(stored).toMatchObject({ width: 48, height: 32, channels: 1 });
     expect(await catalog.media.thumbnail(id, 48)).toEqual(t);
   });
 

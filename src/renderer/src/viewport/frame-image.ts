@@ -68,8 +68,9 @@ export function frameToImage(imageId: string, f: FramePixels): ViewerImage {
     columns: f.columns,
     height: f.rows,
     width: f.columns,
-    columnPixelSpacing: 1,
-    rowPixelSpacing: 1,
+    // cornerstone draws non-square pixels with their aspect ratio (only the ratio matters here).
+    columnPixelSpacing: f.pixelSpacingMm?.[1] ?? 1,
+    rowPixelSpacing: f.pixelSpacingMm?.[0] ?? 1,
     raw: f,
     frameIndex: f.frame,
   };

@@ -83,7 +83,8 @@ export class StudyMedia {
 
   async frame(studyId: string, n: number): Promise<FramePixels> {
     const o = await this.opened(studyId);
-    return { ...o.seq.frame(n), instanceId: studyId };
+    const spacing = o.seq.summary.pixelSpacingMm;
+    return { ...o.seq.frame(n), instanceId: studyId, ...(spacing ? { pixelSpacingMm: spacing } : {}) };
   }
 
   /** The ground-truth label map of viewer frame `n`, or null when it has none. */
@@ -123,7 +124,7 @@ export class StudyMedia {
       if (again) return expand(again);
       const o = await this.opened(studyId);
       const ed = o.phaseFrames ? 0 : (o.study.edFrame ?? 0);
-      const t = renderThumbnail(o.seq.frame(Math.min(ed, o.seq.summary.frames - 1)), size);
+      const t = toAspect(renderThumbnail(o.seq.frame(Math.min(ed, o.seq.summary.frames - 1)), size), o.seq.summary.pixelSpacingMm, size);
       const grey = isGrey(t.rgba);
       const channels = grey ? 1 : 3;
       const pixels = new Uint8Array(t.width * t.height * channels);
@@ -233,6 +234,25 @@ export class StudyMedia {
     this.thumbsRunning--;
     this.thumbQueue.shift()?.();
   }
+}
+
+/** Stretches a thumbnail made with square pixels to the pixels' physical aspect, fitting in size x size. */
+export function toAspect(t: Thumbnail, spacing: [number, number] | null, size: number): Thumbnail {
+  if (!spacing || !(spacing[0] > 0 && spacing[1] > 0) || Math.abs(spacing[0] / spacing[1] - 1) < 0.01) return t;
+  const wMm = t.width * spacing[1];
+  const hMm = t.height * spacing[0];
+  const scale = Math.min(size / wMm, size / hMm, Math.max(t.width / wMm, t.height / hMm));
+  const w = Math.max(1, Math.round(wMm * scale));
+  const h = Math.max(1, Math.round(hMm * scale));
+  const rgba = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(t.height - 1, Math.floor(((y + 0.5) * t.height) / h));
+    for (let x = 0; x < w; x++) {
+      const sx = Math.min(t.width - 1, Math.floor(((x + 0.5) * t.width) / w));
+      rgba.set(t.rgba.subarray((sy * t.width + sx) * 4, (sy * t.width + sx) * 4 + 4), (y * w + x) * 4);
+    }
+  }
+  return { width: w, height: h, rgba };
 }
 
 function isGrey(rgba: Uint8Array): boolean {
