@@ -222,4 +222,30 @@ describe('catalog: CAMUS legacy MetaImage tree', () => {
     expect(s).toMatchObject({ unchanged: false, files: { read: 1 } });
     expect(catalog.store.study('camus-legacy:patient0001:2CH').ef).toBe(51);
   });
+
+  it('removes a dataset with its studies, files, probes and issues, and leaves its files alone', async () => {
+    const other = join(dir, 'legacy-copy');
+    execFileSync('cp', ['-a', root, other]);
+    // The copy holds the same studies (same ids): importing it moves them, so give it its own patient.
+    execFileSync('mv', [join(other, 'testing', 'patient0051'), join(other, 'testing', 'patient0099')]);
+    for (const f of execFileSync('ls', [join(other, 'testing', 'patient0099')], { encoding: 'utf8' }).trim().split('\n')) {
+      if (f.includes('patient0051')) execFileSync('mv', [join(other, 'testing', 'patient0099', f), join(other, 'testing', 'patient0099', f.replace('patient0051', 'patient0099'))]);
+    }
+    execFileSync('sh', ['-c', `sed -i 's/patient0051/patient0099/' ${join(other, 'testing', 'patient0099')}/*.mhd`]);
+    await catalog.importFolder(join(other, 'testing'));
+    expect(catalog.store.study('camus-legacy:patient0099:4CH').available).toBe(true);
+    const ds = catalog.store.datasets().find((d) => d.root === root)!;
+    await catalog.media.thumbnail('camus-legacy:patient0001:2CH', 32);
+    const before = catalog.query({ includeUnavailable: true }, { key: 'id', dir: 'asc' }, 0, 100).total;
+    const removed = catalog.store.removeDataset(ds.id);
+    expect(removed).toBe(before - 1);
+    expect(catalog.query({ includeUnavailable: true }, { key: 'id', dir: 'asc' }, 0, 100).rows.map((r) => r.id)).toEqual(['camus-legacy:patient0099:4CH']);
+    const db = catalog.store.db;
+    for (const t of ['study_files', 'study_labels', 'study_thumbnails']) {
+      expect(Number((db.prepare(`SELECT COUNT(*) AS n FROM ${t} WHERE study_id LIKE 'camus-legacy:patient0001%'`).get() as { n: number }).n), t).toBe(0);
+    }
+    expect(Number((db.prepare('SELECT COUNT(*) AS n FROM dataset_files WHERE dataset_id = ?').get(ds.id) as { n: number }).n)).toBe(0);
+    expect(() => catalog.store.issues(ds.id, 0, 10)).toThrow(/no dataset with id/);
+    expect(readFileSync(join(root, 'training', 'patient0001', 'Info_2CH.cfg'), 'utf8')).toContain('LVef: 51');
+  });
 });
