@@ -4,6 +4,8 @@
  */
 import type { ApiHandlers, Door } from '../shared/contract.ts';
 import { labelHandlers } from './handlers/labels.ts';
+import { catalogHandlers } from './handlers/catalog.ts';
+import { jobHandlers } from './handlers/jobs.ts';
 import { studyHandlers } from './handlers/studies.ts';
 import type { Services } from './services/index.ts';
 
@@ -11,5 +13,7 @@ export function createHandlers(services: Services, door: Door): ApiHandlers {
   return {
     ...studyHandlers(services, door),
     ...labelHandlers(services),
+    ...jobHandlers(services),
+    ...catalogHandlers(services),
   };
 }

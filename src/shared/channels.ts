@@ -23,6 +23,21 @@ export const METHOD_NAMES = [
   'labels.import',
   'labels.export',
   'labels.packPalette',
+  'jobs.get',
+  'jobs.list',
+  'jobs.cancel',
+  'catalog.import',
+  'catalog.query',
+  'catalog.facets',
+  'catalog.datasets',
+  'catalog.datasetIssues',
+  'catalog.removeDataset',
+  'catalog.study',
+  'catalog.open',
+  'catalog.frame',
+  'catalog.labelMap',
+  'catalog.tracings',
+  'catalog.thumbnail',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

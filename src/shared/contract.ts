@@ -9,6 +9,8 @@
  */
 import type { z } from 'zod';
 import { labelMethods, type LabelResults } from './contract/labels.ts';
+import { catalogMethods, type CatalogResults } from './contract/catalog.ts';
+import { jobMethods, type JobResults } from './contract/jobs.ts';
 import { studyMethods, type StudyResults } from './contract/studies.ts';
 
 export type { AppInfo, Door } from './contract/studies.ts';
@@ -16,10 +18,12 @@ export type { AppInfo, Door } from './contract/studies.ts';
 export const contract = {
   ...studyMethods,
   ...labelMethods,
+  ...jobMethods,
+  ...catalogMethods,
 } as const;
 
 /** Each method's result type, by method name. */
-export type ApiResults = StudyResults & LabelResults;
+export type ApiResults = StudyResults & LabelResults & JobResults & CatalogResults;
 
 export type Method = keyof typeof contract;
 export const METHODS = Object.keys(contract) as Method[];

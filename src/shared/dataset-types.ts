@@ -153,6 +153,8 @@ export interface DatasetInspectItem {
   split: DatasetSplit | null;
   /** Label values present (sorted), [] when the item has no labels. */
   labels: number[];
+  /** Problems that did not stop the item from being read (a malformed cfg line, an incomplete tracing). */
+  warnings: string[];
 }
 
 export interface DatasetInspectResult {

@@ -111,6 +111,9 @@ export interface FramePixels {
   windowWidth: number;
   /** MONOCHROME1: higher values display darker. */
   invert: boolean;
+  /** Physical size of a pixel in mm, [between rows, between columns], where known and not square: the viewer
+   * shows the frame with that aspect ratio (CAMUS pixels are typically 0.154 mm high and 0.308 mm wide). */
+  pixelSpacingMm?: [number, number];
 }
 
 /** One row of the tag panel. Sequences appear as a row followed by their items' rows at depth + 1. */

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { catalogBench } from './catalog-bench.ts';
 import { cineBench } from './cine-bench.ts';
 import { decodeFpsFigures, firstFrameFigures, listImages } from './dicom-bench.ts';
 import { exportBench } from './export-bench.ts';
@@ -57,6 +58,14 @@ try {
     }
   }
   if (want('export')) Object.assign(figures, await exportBench(tmp));
+  if (want('catalog')) {
+    try {
+      Object.assign(figures, await catalogBench(repoRoot, tmp));
+    } catch (e) {
+      figures['catalog.import_echonet_cold_s'] = figure(null, 's', { op: '<=', limit: 60 }, `failed: ${e instanceof Error ? e.message : String(e)}`);
+      figures['catalog.import_echonet_cold_s'].pass = false;
+    }
+  }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

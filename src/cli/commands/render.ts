@@ -1,16 +1,21 @@
 /** `cardiosynth render FILE --frame N --out F.png [--raw]`: one frame as a PNG. */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import type { FramePixels } from '../../shared/dicom-types.ts';
 import { toErrorData } from '../../shared/errors.ts';
 import { DicomLibrary } from '../../main/services/dicom/index.ts';
 import { renderDisplay } from '../../main/services/dicom/display.ts';
+import { isSequencePath, openSequence } from '../../main/services/datasets/index.ts';
+import { writeFileAtomic } from '../../main/services/files/atomic-write.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError, err, intOption, parse, type Command } from '../usage.ts';
 
 const HELP = `Usage: cardiosynth render FILE --frame N --out F.png [--raw]
 
-Writes frame N (0-based) of a DICOM file as a PNG.
+Writes frame N (0-based) of a DICOM file, a NIfTI (.nii, .nii.gz) or MetaImage (.mhd, .mha) image, or an
+AVI video (decoded by ffmpeg: the system's, or CARDIOSYNTH_FFMPEG) as a PNG. For NIfTI and MetaImage the
+first array axis runs left to right and the second top to bottom (as ITK-SNAP and 3D Slicer show them);
+the frames are the third axis (a CAMUS cine's time, or a volume's slices) or, in a 4-D image, time at the
+middle slice. They are displayed with a window over the whole sequence's value range.
 
   --frame N   the frame to write, counting from 0 (default 0)
   --out F     the PNG file to write (required)
@@ -74,7 +79,7 @@ export function rawImage(frame: FramePixels, file: string): PngImage {
 
 export const renderCommand: Command = {
   name: 'render',
-  summary: 'write one frame of a DICOM file as a PNG (as displayed, or --raw stored values)',
+  summary: 'write one frame of a DICOM, NIfTI, MetaImage or AVI file as a PNG (as displayed, or --raw)',
   help: HELP,
   async run(argv) {
     const { values, positionals } = parse({
@@ -83,11 +88,12 @@ export const renderCommand: Command = {
       strict: true,
       options: { frame: { type: 'string' }, out: { type: 'string' }, raw: { type: 'boolean' } },
     });
-    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the DICOM file to render.' : 'give exactly one DICOM file.');
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the file to render.' : 'give exactly one file.');
     if (!values.out) throw new UsageError('--out F.png is required.');
     const frameIndex = intOption(values.frame, 'frame', 0);
     const file = resolve(positionals[0]);
 
+    if (isSequencePath(file)) return renderSequence(file, frameIndex, values.out, values.raw === true);
     const library = new DicomLibrary();
     const opened = await library.open([file]);
     if (opened.errors.length > 0) {
@@ -124,13 +130,47 @@ export const renderCommand: Command = {
       return data.kind === 'internal' ? 1 : EXIT_BAD_INPUT;
     }
 
-    const target = resolve(values.out);
-    try {
-      writeFileSync(target, encodePng(image));
-    } catch (e) {
-      err(`cardiosynth render: cannot write ${target}: ${e instanceof Error ? e.message : String(e)}`);
-      return EXIT_BAD_INPUT;
-    }
-    return EXIT_OK;
+    return writePng(values.out, image);
   },
 };
+
+function writePng(out: string, image: PngImage): number {
+  const target = resolve(out);
+  try {
+    writeFileAtomic(target, encodePng(image));
+  } catch (e) {
+    err(`cardiosynth render: cannot write ${target}: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT_BAD_INPUT;
+  }
+  return EXIT_OK;
+}
+
+/** NIfTI, MetaImage and AVI files: the same display mapping as DICOM (renderDisplay), or the stored values. */
+async function renderSequence(file: string, frameIndex: number, out: string, raw: boolean): Promise<number> {
+  let image: PngImage;
+  try {
+    const seq = await openSequence(file, { thirdAxisIsTime: /sequence/i.test(basename(file)) });
+    if (frameIndex >= seq.summary.frames) {
+      err(`cardiosynth render: ${file}: has ${seq.summary.frames} frame(s) (0 to ${seq.summary.frames - 1}); --frame ${frameIndex} is out of range.`);
+      return EXIT_BAD_INPUT;
+    }
+    const frame = seq.frame(frameIndex);
+    if (raw) {
+      image = rawImage(frame, file);
+      if (frame.pixels instanceof Int16Array) err(`cardiosynth render: note: ${file} has signed values; wrote stored value + ${SIGNED_OFFSET}.`);
+    } else {
+      const shown = renderDisplay(frame);
+      image = { width: shown.width, height: shown.height, channels: shown.channels, bitDepth: 8, samples: shown.data };
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`cardiosynth render: ${e.message}`);
+      return EXIT_BAD_INPUT;
+    }
+    const data = toErrorData(e);
+    const message = data.message.includes(file) ? data.message : `${file}: ${data.message}`;
+    err(`cardiosynth render: frame ${frameIndex}: [${data.kind}] ${message}`);
+    return data.kind === 'internal' ? 1 : EXIT_BAD_INPUT;
+  }
+  return writePng(out, image);
+}

@@ -1,4 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { CatalogRow } from '../../shared/catalog-types.ts';
+import type { InstanceSummary } from '../../shared/dicom-types.ts';
+import { getApi } from './api/get-api.ts';
+import { CatalogPanel } from './catalog/CatalogPanel.tsx';
+import { StudyPanel } from './catalog/StudyPanel.tsx';
 import { CineControls } from './components/CineControls.tsx';
 import { ConnectionBadge } from './components/ConnectionBadge.tsx';
 import { ErrorBanner } from './components/ErrorBanner.tsx';
@@ -9,6 +14,7 @@ import { SideTabs, type SideTab } from './components/SideTabs.tsx';
 import { StudyBrowser } from './components/StudyBrowser.tsx';
 import { TagPanel } from './components/TagPanel.tsx';
 import { Viewport } from './components/Viewport.tsx';
+import { useStoreSelect } from './components/use-store.ts';
 import { ViewTools } from './components/ViewTools.tsx';
 import { bindShortcuts } from './keys/shortcuts.ts';
 import { attachLabelPointer } from './labels/label-pointer.ts';
@@ -16,20 +22,48 @@ import type { LabelEditor } from './labels/label-editor.ts';
 import { LabelsPanel } from './labels/LabelsPanel.tsx';
 import { DraftsPanel } from './labels/DraftsPanel.tsx';
 import { useLibrary } from './library.ts';
-import { getApi } from './api/get-api.ts';
+import type { LabelOverlay } from './overlay/label-overlay.ts';
+import { OverlayPanel } from './overlay/OverlayPanel.tsx';
+import { OverlayToggle } from './overlay/OverlayToggle.tsx';
+import { fromStudyView } from './viewport/viewable.ts';
 import type { ViewerController } from './viewport/viewer-controller.ts';
 
-export function App({ viewer, labels }: { viewer: ViewerController; labels: LabelEditor }) {
+export function App({ viewer, overlay, labels }: { viewer: ViewerController; overlay: LabelOverlay; labels: LabelEditor }) {
   const lib = useLibrary();
   const [help, setHelp] = useState(false);
+  const [leftTab, setLeftTab] = useState('studies');
   const [rightTab, setRightTab] = useState('tags');
   // The label layer draws over the viewport; its pointer tools draw with the left button.
   const viewportAttachments = useMemo(() => [(el: HTMLElement) => labels.layer.attach(el), (el: HTMLElement) => attachLabelPointer(el, labels)], [labels]);
   const presetIndex = useRef(0);
+  const shown = useStoreSelect(viewer.state, (s) => (s.viewable ? `${s.viewable.source}:${s.viewable.id}` : null));
+  const shownPath = useStoreSelect(viewer.state, (s) => s.viewable?.instance?.path ?? s.viewable?.study?.study.sequencePath ?? s.viewable?.study?.study.sources[0]?.path ?? null);
 
   useEffect(() => {
     if (lib.selected) viewer.setInstance(lib.selected);
   }, [lib.selected, viewer]);
+
+  // Clicking the instance already selected (after a catalog study was shown) shows it again.
+  const selectInstance = useCallback(
+    (i: InstanceSummary) => {
+      if (lib.selected?.id === i.id) viewer.setInstance(i);
+      else lib.select(i);
+    },
+    [lib, viewer],
+  );
+
+  const openStudy = useCallback(
+    async (row: CatalogRow, phase: 'ED' | 'ES' | undefined) => {
+      try {
+        const view = await getApi()['catalog.open']({ studyId: row.id });
+        const start = phase === 'ED' ? view.edFrame : phase === 'ES' ? view.esFrame : null;
+        viewer.setViewable(fromStudyView(view), start ?? 0);
+      } catch (err) {
+        lib.report(err);
+      }
+    },
+    [viewer, lib],
+  );
 
   const cyclePreset = useCallback(() => {
     const presets = viewer.presets();
@@ -48,8 +82,9 @@ export function App({ viewer, labels }: { viewer: ViewerController; labels: Labe
         toggleHelp: () => setHelp((h) => !h),
         closeHelp: () => setHelp(false),
         cyclePreset,
+        toggleOverlay: () => overlay.toggle(),
       }),
-    [viewer, labels, cyclePreset],
+    [viewer, labels, cyclePreset, overlay],
   );
 
   // Each feature area is a tab: the left side chooses what to look at, the right side works on it.
@@ -57,7 +92,12 @@ export function App({ viewer, labels }: { viewer: ViewerController; labels: Labe
     {
       id: 'studies',
       label: 'Studies',
-      render: () => <StudyBrowser studies={lib.studies} loadErrors={lib.loadErrors} selectedId={lib.selected?.id ?? null} onSelect={lib.select} />,
+      render: () => <StudyBrowser studies={lib.studies} loadErrors={lib.loadErrors} selectedId={shown?.startsWith('dicom:') ? (lib.selected?.id ?? null) : null} onSelect={selectInstance} />,
+    },
+    {
+      id: 'catalog',
+      label: 'Catalog',
+      render: () => <CatalogPanel canPickPaths={lib.info?.canPickPaths ?? false} selectedId={shown?.startsWith('catalog:') ? shown.slice('catalog:'.length) : null} onOpen={openStudy} report={lib.report} />,
     },
     { id: 'drafts', label: 'Label drafts', render: () => <DraftsPanel editor={labels} onOpen={(path) => void lib.open([path])} /> },
   ];
@@ -65,8 +105,19 @@ export function App({ viewer, labels }: { viewer: ViewerController; labels: Labe
     ? async () => (await getApi()['dialog.pickPaths']({ directories: false })).paths[0] ?? null
     : undefined;
   const rightTabs: SideTab[] = [
-    { id: 'tags', label: 'Tags', render: () => <TagPanel instanceId={lib.selected?.id ?? null} /> },
+    {
+      id: 'tags',
+      label: 'Tags',
+      render: () =>
+        shown?.startsWith('catalog:') ? (
+          <p className="tags muted">DICOM attributes apply to DICOM files; this is a catalog study (NIfTI, MetaImage or AVI). Its fields are in the Study tab.</p>
+        ) : (
+          <TagPanel instanceId={shown?.startsWith('dicom:') ? shown.slice('dicom:'.length) : null} />
+        ),
+    },
+    { id: 'study', label: 'Study', render: () => <StudyPanel viewer={viewer} /> },
     { id: 'labels', label: 'Labels', render: () => <LabelsPanel editor={labels} viewer={viewer} pickFile={pickFile} /> },
+    { id: 'gt', label: 'Ground truth', render: () => <OverlayPanel overlay={overlay} viewer={viewer} /> },
   ];
 
   return (
@@ -80,16 +131,18 @@ export function App({ viewer, labels }: { viewer: ViewerController; labels: Labe
         </button>
       </header>
       <ErrorBanner errors={lib.errors} onDismiss={lib.dismiss} />
-      <main className="workspace">
-        <SideTabs label="Left panel" side="left" tabs={leftTabs} />
+      <main className={leftTab === 'catalog' ? 'workspace wide-left' : 'workspace'}>
+        <SideTabs label="Left panel" side="left" tabs={leftTabs} selected={leftTab} onSelect={setLeftTab} />
         <section className="center" aria-label="Viewer">
-          <ViewTools viewer={viewer} />
+          <ViewTools viewer={viewer}>
+            <OverlayToggle overlay={overlay} viewer={viewer} />
+          </ViewTools>
           <Viewport viewer={viewer} attachments={viewportAttachments} />
           <CineControls viewer={viewer} />
           <footer className="statusbar">
             <PixelProbe viewer={viewer} />
-            <span className="muted small" title={lib.selected?.path}>
-              {lib.selected?.path ?? ''}
+            <span className="muted small" title={shownPath ?? undefined}>
+              {shownPath ?? ''}
             </span>
           </footer>
         </section>

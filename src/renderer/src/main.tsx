@@ -4,6 +4,7 @@ import { App } from './App.tsx';
 import { getApi } from './api/get-api.ts';
 import { registerFrameLoader } from './viewport/image-loader.ts';
 import { ViewerController } from './viewport/viewer-controller.ts';
+import { LabelOverlay } from './overlay/label-overlay.ts';
 import { installTestHook } from './test-hook.ts';
 import { LabelEditor } from './labels/label-editor.ts';
 import { guardUnsavedLabels } from './labels/unload-guard.ts';
@@ -11,12 +12,13 @@ import './styles.css';
 
 registerFrameLoader(getApi());
 const viewer = new ViewerController();
+const overlay = new LabelOverlay(viewer, getApi());
 const labels = new LabelEditor(viewer);
 guardUnsavedLabels(labels);
-installTestHook(viewer, labels);
+installTestHook(viewer, labels, overlay);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App viewer={viewer} labels={labels} />
+    <App viewer={viewer} overlay={overlay} labels={labels} />
   </StrictMode>,
 );

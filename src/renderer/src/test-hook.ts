@@ -3,11 +3,17 @@
  * state, never actions, so tests still drive the UI through real pointer and keyboard input.
  */
 import type { LabelEditor } from './labels/label-editor.ts';
+import type { LabelOverlay, OverlayStatus } from './overlay/label-overlay.ts';
+import type { OverlaySettings } from './overlay/overlay-settings.ts';
 import type { CineLogEntry, ViewerController } from './viewport/viewer-controller.ts';
 
 export interface TestHook {
   state(): {
+    /** The shown DICOM instance's id, or the shown catalog study's id. */
     instanceId: string | null;
+    source: 'dicom' | 'catalog' | null;
+    edFrame: number | null;
+    esFrame: number | null;
     frame: number;
     frames: number;
     playing: boolean;
@@ -41,14 +47,19 @@ export interface TestHook {
   };
   /** Milliseconds per drawing pointer event and per overlay draw (see LabelEditor.timings, LabelLayer.drawTimes). */
   labelTimings(): { down: number[]; move: number[]; overlay: number[] };
+  /** The ground-truth overlay: its settings and what it drew on the last rendered frame. */
+  overlay(): { settings: OverlaySettings; status: OverlayStatus };
 }
 
-export function installTestHook(viewer: ViewerController, labels: LabelEditor): void {
+export function installTestHook(viewer: ViewerController, labels: LabelEditor, overlay: LabelOverlay): void {
   const hook: TestHook = {
     state() {
       const s = viewer.state.get();
       return {
-        instanceId: s.instance?.id ?? null,
+        instanceId: s.viewable?.id ?? null,
+        source: s.viewable?.source ?? null,
+        edFrame: s.viewable?.edFrame ?? null,
+        esFrame: s.viewable?.esFrame ?? null,
         frame: viewer.shownFrame(),
         frames: s.frames,
         playing: s.playing,
@@ -84,6 +95,7 @@ export function installTestHook(viewer: ViewerController, labels: LabelEditor): 
       };
     },
     labelTimings: () => ({ down: labels.timings.down.slice(), move: labels.timings.move.slice(), overlay: labels.layer.drawTimes.slice() }),
+    overlay: () => ({ settings: overlay.settings.get(), status: overlay.status.get() }),
   };
   (window as unknown as { __cardiosynth: TestHook }).__cardiosynth = hook;
 }

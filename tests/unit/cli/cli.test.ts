@@ -31,8 +31,8 @@ describe('cli: usage', () => {
   it('prints help for the program and each command with exit 0', () => {
     const top = run(['--help']);
     expect(top.code).toBe(0);
-    expect(top.stdout).toMatch(/inspect[\s\S]*render[\s\S]*serve/);
-    for (const cmd of ['inspect', 'render', 'serve']) {
+    expect(top.stdout).toMatch(/inspect[\s\S]*import[\s\S]*render[\s\S]*serve/);
+    for (const cmd of ['inspect', 'import', 'render', 'serve']) {
       const r = run([cmd, '--help']);
       expect(r.code, cmd).toBe(0);
       expect(r.stdout).toContain(`Usage: cardiosynth ${cmd}`);
@@ -48,7 +48,9 @@ describe('cli: usage', () => {
       [['render', 'x.dcm'], /--out F.png is required/],
       [['render', 'x.dcm', '--out', join(tmp, 'x.png'), '--frame', 'one'], /--frame must be an integer/],
       [['render', 'x.dcm', '--out', join(tmp, 'x.png'), '--frame', '-1'], /frame/],
-      [['render', '--out', join(tmp, 'x.png')], /give the DICOM file/],
+      [['render', '--out', join(tmp, 'x.png')], /give the file to render/],
+      [['import'], /give the dataset folder to import/],
+      [['import', 'a', 'b'], /exactly one folder/],
       [['serve', 'extra'], /unexpected argument "extra"/],
       [['serve', '--port', '70000'], /--port must be an integer from 0 to 65535/],
     ];
@@ -77,13 +79,23 @@ describe.skipIf(!haveData)(`cli: inspect (real files in ${SHARED_DATA})`, () => 
     const doc = JSON.parse(r.stdout) as { studies: Study[]; errors: unknown[] };
     expect(Object.keys(doc).sort()).toEqual(['errors', 'studies']);
     expect(doc.errors).toEqual([]);
-    expect(doc.studies.length).toBeGreaterThanOrEqual(20);
+    const dicom = doc.studies.filter((s) => s.format === 'dicom');
+    expect(dicom.length).toBeGreaterThanOrEqual(20);
     const types: Record<string, string> = {
       path: 'string', format: 'string', modality: 'string', sopClassUid: 'string', transferSyntaxUid: 'string',
       frames: 'number', rows: 'number', columns: 'number', samplesPerPixel: 'number', photometric: 'string',
       bitsStored: 'number', frameRateHz: 'number', frameRateSource: 'string',
     };
-    for (const s of doc.studies) for (const [k, t] of Object.entries(types)) expect(typeof s[k], `${s.path} ${k}`).toBe(t);
+    for (const s of dicom) for (const [k, t] of Object.entries(types)) expect(typeof s[k], `${s.path} ${k}`).toBe(t);
+    // The NIfTI and MetaImage samples beside them are described too, with the dataset fields.
+    const others = doc.studies.filter((s) => s.format !== 'dicom').map((s) => [String(s.path).split('/').slice(-2).join('/'), s.format]).sort();
+    expect(others).toEqual([
+      ['itk-examples/BrainProtonDensitySliceBorder20.mhd', 'metaimage'],
+      ['itk-examples/KmeansTest_T1KmeansPrelimSegmentation.nii.gz', 'nifti'],
+      ['itk-examples/RatLungSlice1.mha', 'metaimage'],
+      ['nibabel-testdata/example4d.nii.gz', 'nifti'],
+      ['nibabel-testdata/standard.nii.gz', 'nifti'],
+    ]);
     // Values dcmdump reports for two of them.
     const emri = doc.studies.find((s) => s.path.endsWith('pydicom-data/emri_small.dcm'));
     expect(emri).toMatchObject({ format: 'dicom', modality: 'MR', transferSyntaxUid: '1.2.840.10008.1.2.1', frames: 10, rows: 64, columns: 64, samplesPerPixel: 1, photometric: 'MONOCHROME2', bitsStored: 12 });

@@ -85,9 +85,9 @@ describe('CAMUS legacy MetaImage tree', () => {
     const r = await importDataset(root);
     expect(r.layout).toBe('camus-legacy');
     expect(r.studies.map((s) => [s.id, s.split, s.edFrame, s.esFrame, s.frames, s.rows, s.columns])).toEqual([
-      ['camus:patient0001:2CH', 'train', 0, 4, 5, H, W],
-      ['camus:patient0001:4CH', 'train', 5, 1, 6, H, W],
-      ['camus:patient0051:4CH', 'test', 0, 3, 4, H, W],
+      ['camus-legacy:patient0001:2CH', 'train', 0, 4, 5, H, W],
+      ['camus-legacy:patient0001:4CH', 'train', 5, 1, 6, H, W],
+      ['camus-legacy:patient0051:4CH', 'test', 0, 3, 4, H, W],
     ]);
     expect(r.studies[0]).toMatchObject({ dataset: 'camus-legacy', ef: 50, edv: 120.5, esv: 60.25, labelValues: [0, 1, 2], frameRateSource: 'default' });
     expect(r.studies[2].labels).toEqual([]);

@@ -20,6 +20,8 @@ import type { CamusCfg } from './camus-cfg.ts';
 import { CAMUS_PATIENT_DIR } from './detect-layout.ts';
 import type { DetectedLayout } from './detect-layout.ts';
 import { labelValuesOf, mergeValues, readVolume } from './label-values.ts';
+import { contextTools } from './import-context.ts';
+import type { ImportContext, Prober } from './import-context.ts';
 import { mapPool } from './pool.ts';
 import { readMetaImage } from './metaimage-reader.ts';
 import { readNiftiHeader } from './nifti-reader.ts';
@@ -30,6 +32,7 @@ export interface CamusImportOptions {
   concurrency?: number;
   /** Only these views (inspect of a single file). */
   views?: CardiacView[];
+  ctx?: ImportContext;
 }
 
 const VIEWS: CardiacView[] = ['2CH', '4CH'];
@@ -107,7 +110,7 @@ async function dimsOf(path: string, deep: boolean): Promise<{ dims: number[]; la
   return { dims: (await readNiftiHeader(path)).dims, labels: null };
 }
 
-async function importView(dir: string, patient: string, view: CardiacView, legacy: boolean, split: DatasetSplit | null, deep: boolean): Promise<{ study: StudyRecord | null; errors: DatasetItemError[] }> {
+async function importView(dir: string, patient: string, view: CardiacView, legacy: boolean, split: DatasetSplit | null, deep: boolean, probe: Prober): Promise<{ study: StudyRecord | null; errors: DatasetItemError[] }> {
   const files = viewFiles(dir, patient, view, legacy);
   const cfgPath = join(dir, `Info_${view}.cfg`);
   const candidates: Array<[StudySource['role'], string | null]> = [
@@ -122,7 +125,7 @@ async function importView(dir: string, patient: string, view: CardiacView, legac
   let cfg: CamusCfg | null = null;
   if (hasCfg) {
     try {
-      const r = await readCamusCfg(cfgPath);
+      const r = await probe(cfgPath, 'camus-cfg', () => readCamusCfg(cfgPath));
       cfg = r.cfg;
       warnings.push(...r.errors);
     } catch (err) {
@@ -140,7 +143,7 @@ async function importView(dir: string, patient: string, view: CardiacView, legac
   let labelValues: number[] = [];
   for (const s of present) {
     try {
-      const r = await dimsOf(s.path, deep);
+      const r = await probe(s.path, deep ? 'camus-volume-deep' : 'camus-volume-head', () => dimsOf(s.path, deep));
       dims.set(s.role, r.dims);
       if (r.labels) labelValues = mergeValues(labelValues, r.labels);
     } catch (err) {
@@ -174,7 +177,7 @@ async function importView(dir: string, patient: string, view: CardiacView, legac
   }
   const hasRate = cfg?.frameRate != null;
   const study: StudyRecord = {
-    id: `camus:${patient}:${view}`,
+    id: `${legacy ? 'camus-legacy' : 'camus'}:${patient}:${view}`,
     dataset: legacy ? 'camus-legacy' : 'camus-nifti',
     format: 'camus',
     patient,
@@ -218,10 +221,15 @@ export async function importCamus(detected: DetectedLayout, options: CamusImport
   }
   const chosen = dirs.filter((d) => within(d.dir, detected.scope) || within(detected.scope, d.dir));
   const views = options.views ?? VIEWS;
+  const tools = contextTools(options.ctx);
+  let done = 0;
   const results = await mapPool(chosen, options.concurrency ?? 4, async ({ dir, split }) => {
+    tools.checkpoint();
     const patient = dir.slice(dir.lastIndexOf(sep) + 1);
     const out = [];
-    for (const view of views) out.push(await importView(dir, patient, view, legacy, legacy ? split : (splits.get(patient) ?? null), deep));
+    for (const view of views) out.push(await importView(dir, patient, view, legacy, legacy ? split : (splits.get(patient) ?? null), deep, tools.probe));
+    for (const r of out) tools.onItem(r);
+    tools.progress(++done, chosen.length, patient);
     return out;
   });
   const studies: StudyRecord[] = [];

@@ -18,14 +18,12 @@ export interface FileListRow {
   splitRaw: string;
 }
 
-export interface TracingRow {
-  line: number;
-  fileName: string; // without .avi
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-  frame: number;
+/** One video's tracing rows, grouped by frame in file order: [x1, y1, x2, y2] per row (long axis first). */
+export interface VideoTracings {
+  /** Line of its first row in VolumeTracings.csv. */
+  firstLine: number;
+  rowCount: number;
+  frames: Map<number, Array<[number, number, number, number]>>;
 }
 
 const FILELIST_COLUMNS = ['FileName', 'EF', 'ESV', 'EDV', 'FrameHeight', 'FrameWidth', 'FPS', 'NumberOfFrames', 'Split'] as const;
@@ -36,25 +34,49 @@ export function videoKey(name: string): string {
   return name.trim().replace(/\.avi$/i, '');
 }
 
-function table<C extends string>(text: string, path: string, columns: readonly C[], errors: DatasetItemError[]): Array<{ line: number; get: (c: C) => string }> | null {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = (lines[0] ?? '').split(',').map((s) => s.trim());
+interface Row<C extends string> {
+  line: number;
+  get: (c: C) => string;
+}
+
+/**
+ * Visits each non-empty data row. One row object is reused and lines are found with indexOf rather than a
+ * split of the whole text, so a 421,000-row VolumeTracings.csv costs its parsed values, not a closure and an
+ * array per row. Returns false when the header lacks a required column (reported in `errors`).
+ */
+function eachRow<C extends string>(text: string, path: string, columns: readonly C[], errors: DatasetItemError[], visit: (row: Row<C>) => void): boolean {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let pos = 0;
+  let lineNo = 0;
+  const nextLine = (): string | null => {
+    if (pos > body.length) return null;
+    let end = body.indexOf('\n', pos);
+    if (end < 0) end = body.length;
+    const line = body.slice(pos, end > pos && body.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    pos = end + 1;
+    lineNo++;
+    return line;
+  };
+  const header = (nextLine() ?? '').split(',').map((x) => x.trim());
   const index = new Map(header.map((h, i) => [h, i]));
   const missing = columns.filter((c) => !index.has(c));
   if (missing.length) {
     errors.push({ path, code: 'malformed', message: `${path}: header lacks column(s) ${missing.join(', ')} (found: ${header.join(',')})` });
-    return null;
+    return false;
   }
-  const rows = [];
-  for (let i = 1; i < lines.length; i++) {
-    if (lines[i].trim() === '') continue;
-    const cells = lines[i].split(',');
-    rows.push({ line: i + 1, get: (c: C) => (cells[index.get(c)!] ?? '').trim() });
+  const at = columns.map((c) => index.get(c)!);
+  let cells: string[] = [];
+  const row: Row<C> = { line: 0, get: (c) => (cells[at[columns.indexOf(c)]] ?? '').trim() };
+  for (let line = nextLine(); line !== null; line = nextLine()) {
+    if (line.trim() === '') continue;
+    cells = line.split(',');
+    row.line = lineNo;
+    visit(row);
   }
-  return rows;
+  return true;
 }
 
-function numberFields<C extends string>(row: { line: number; get: (c: C) => string }, cols: readonly C[], path: string, errors: DatasetItemError[], label: string): Record<C, number> | null {
+function numberFields<C extends string>(row: Row<C>, cols: readonly C[], path: string, errors: DatasetItemError[], label: string): Record<C, number> | null {
   const out = {} as Record<C, number>;
   const empty: string[] = [];
   const bad: string[] = [];
@@ -74,46 +96,50 @@ function numberFields<C extends string>(row: { line: number; get: (c: C) => stri
 
 export function parseFileList(text: string, path: string): { rows: FileListRow[]; errors: DatasetItemError[] } {
   const errors: DatasetItemError[] = [];
-  const t = table(text, path, FILELIST_COLUMNS, errors);
   const rows: FileListRow[] = [];
-  for (const r of t ?? []) {
+  eachRow(text, path, FILELIST_COLUMNS, errors, (r) => {
     const name = videoKey(r.get('FileName'));
     if (!name) {
       errors.push({ path, code: 'malformed', message: `${path}: line ${r.line}: missing FileName; row skipped` });
-      continue;
+      return;
     }
     const n = numberFields(r, ['EF', 'ESV', 'EDV', 'FrameHeight', 'FrameWidth', 'FPS', 'NumberOfFrames'] as const, path, errors, name);
-    if (!n) continue;
+    if (!n) return;
     const splitRaw = r.get('Split');
     if (!splitRaw) {
       errors.push({ path, code: 'malformed', message: `${path}: line ${r.line} (${name}): missing Split; row skipped` });
-      continue;
+      return;
     }
     rows.push({
       line: r.line, fileName: name, ef: n.EF, esv: n.ESV, edv: n.EDV, frameHeight: n.FrameHeight, frameWidth: n.FrameWidth,
       fps: n.FPS, numberOfFrames: n.NumberOfFrames, split: SPLITS[splitRaw.toUpperCase()] ?? null, splitRaw,
     });
-  }
+  });
   return { rows, errors };
 }
 
-export function parseVolumeTracings(text: string, path: string): { rows: TracingRow[]; errors: DatasetItemError[] } {
+/** Parses VolumeTracings.csv straight into per-video groups (421,260 rows in the full dataset: no row objects). */
+export function parseVolumeTracings(text: string, path: string): { videos: Map<string, VideoTracings>; errors: DatasetItemError[] } {
   const errors: DatasetItemError[] = [];
-  const t = table(text, path, TRACING_COLUMNS, errors);
-  const rows: TracingRow[] = [];
-  for (const r of t ?? []) {
+  const videos = new Map<string, VideoTracings>();
+  eachRow(text, path, TRACING_COLUMNS, errors, (r) => {
     const name = videoKey(r.get('FileName'));
     if (!name) {
       errors.push({ path, code: 'malformed', message: `${path}: line ${r.line}: missing FileName; row skipped` });
-      continue;
+      return;
     }
     const n = numberFields(r, ['X1', 'Y1', 'X2', 'Y2', 'Frame'] as const, path, errors, name);
-    if (!n) continue;
+    if (!n) return;
     if (!Number.isInteger(n.Frame) || n.Frame < 0) {
       errors.push({ path, code: 'malformed', message: `${path}: line ${r.line} (${name}): Frame = ${n.Frame} is not a 0-based frame index; row skipped` });
-      continue;
+      return;
     }
-    rows.push({ line: r.line, fileName: name, x1: n.X1, y1: n.Y1, x2: n.X2, y2: n.Y2, frame: n.Frame });
-  }
-  return { rows, errors };
+    let v = videos.get(name);
+    if (!v) videos.set(name, (v = { firstLine: r.line, rowCount: 0, frames: new Map() }));
+    v.rowCount++;
+    let lines = v.frames.get(n.Frame);
+    if (!lines) v.frames.set(n.Frame, (lines = []));
+    lines.push([n.X1, n.Y1, n.X2, n.Y2]);
+  });
+  return { videos, errors };
 }

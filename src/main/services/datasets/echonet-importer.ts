@@ -12,15 +12,18 @@ import { toErrorData } from '../../../shared/errors.ts';
 import { readAviInfo } from './avi-header.ts';
 import type { DetectedLayout } from './detect-layout.ts';
 import { parseFileList, parseVolumeTracings, videoKey } from './echonet-csv.ts';
-import type { TracingRow } from './echonet-csv.ts';
+import type { FileListRow, VideoTracings } from './echonet-csv.ts';
 import { groupTracings, ROWS_PER_TRACED_FRAME } from './echonet-tracings.ts';
 import { fileError } from './file-errors.ts';
+import { contextTools } from './import-context.ts';
+import type { ImportContext } from './import-context.ts';
 import { mapPool } from './pool.ts';
 
 export interface EchonetImportOptions {
   concurrency?: number;
   /** Only these videos (FileName without .avi), e.g. for inspecting one AVI. */
   only?: Set<string>;
+  ctx?: ImportContext;
 }
 
 async function readText(path: string): Promise<string> {
@@ -38,33 +41,36 @@ export async function importEchonet(detected: DetectedLayout, options: EchonetIm
   const tracingsPath = join(root, 'VolumeTracings.csv');
   const fileList = parseFileList(await readText(fileListPath), fileListPath);
   errors.push(...fileList.errors);
-  let tracingRows: TracingRow[] = [];
+  let tracings = new Map<string, VideoTracings>();
   try {
     const t = parseVolumeTracings(await readText(tracingsPath), tracingsPath);
-    tracingRows = t.rows;
+    tracings = t.videos;
     errors.push(...t.errors);
   } catch (err) {
     const d = toErrorData(err);
     errors.push({ path: tracingsPath, code: d.kind, message: `${d.message}; videos import without tracings` });
   }
   const listed = new Map(fileList.rows.map((r) => [r.fileName, r]));
-  const tracingsByVideo = new Map<string, TracingRow[]>();
-  for (const r of tracingRows) {
-    let list = tracingsByVideo.get(r.fileName);
-    if (!list) tracingsByVideo.set(r.fileName, (list = []));
-    list.push(r);
-  }
-  for (const [name, rows] of tracingsByVideo) {
+  for (const [name, v] of tracings) {
     if (!listed.has(name) && (!options.only || options.only.has(name))) {
-      errors.push({ path: tracingsPath, code: 'not-found', message: `${tracingsPath}: line ${rows[0].line}: ${name}.avi is not listed in FileList.csv (${rows.length} tracing rows ignored)` });
+      errors.push({ path: tracingsPath, code: 'not-found', message: `${tracingsPath}: line ${v.firstLine}: ${name}.avi is not listed in FileList.csv (${v.rowCount} tracing rows ignored)` });
     }
   }
   const rows = options.only ? fileList.rows.filter((r) => options.only!.has(r.fileName)) : fileList.rows;
-  const results = await mapPool(rows, options.concurrency ?? 8, async (row): Promise<{ study: StudyRecord | null; errors: DatasetItemError[] }> => {
+  const tools = contextTools(options.ctx);
+  let done = 0;
+  const results = await mapPool(rows, options.concurrency ?? 8, async (row) => {
+    tools.checkpoint();
+    const r = await importVideo(row);
+    tools.onItem(r);
+    tools.progress(++done, rows.length, `${row.fileName}.avi`);
+    return r;
+  });
+  async function importVideo(row: FileListRow): Promise<{ study: StudyRecord | null; errors: DatasetItemError[] }> {
     const video = join(root, 'Videos', `${row.fileName}.avi`);
     let info;
     try {
-      info = await readAviInfo(video);
+      info = await tools.probe(video, 'avi-header', () => readAviInfo(video));
     } catch (err) {
       const d = toErrorData(err);
       const msg = d.kind === 'not-found' ? `${video}: missing: listed in ${fileListPath} line ${row.line}` : d.message;
@@ -78,7 +84,9 @@ export async function importEchonet(detected: DetectedLayout, options: EchonetIm
     if (info.frames !== row.numberOfFrames) warn(`${video}: ${info.frames} frames but FileList.csv line ${row.line} says NumberOfFrames = ${row.numberOfFrames}`);
     if (Math.abs(info.frameRateHz - row.fps) > 0.5) warn(`${video}: container frame rate ${info.frameRateHz.toFixed(3)} Hz differs from FileList.csv FPS ${row.fps}; using the container's`);
     if (!row.split) warn(`${fileListPath}: line ${row.line} (${row.fileName}): Split = "${row.splitRaw}" is not TRAIN, VAL or TEST`, fileListPath);
-    const traced = groupTracings(tracingsByVideo.get(row.fileName) ?? [], info.height, info.width);
+    const traced = groupTracings(tracings.get(row.fileName), info.height, info.width);
+    // The lines now live in the study; keeping the parsed copy would hold every video's until the end.
+    tracings.delete(row.fileName);
     for (const t of traced) {
       if (t.lines.length !== ROWS_PER_TRACED_FRAME) warn(`${tracingsPath}: ${row.fileName}.avi frame ${t.frame} has ${t.lines.length} rows, expected ${ROWS_PER_TRACED_FRAME} (long axis + 20 chords)`, tracingsPath);
       if (t.frame >= info.frames) warn(`${tracingsPath}: ${row.fileName}.avi traced frame ${t.frame} is beyond its ${info.frames} frames`, tracingsPath);
@@ -123,7 +131,7 @@ export async function importEchonet(detected: DetectedLayout, options: EchonetIm
       warnings,
     };
     return { study, errors: warnings };
-  });
+  }
   const studies: StudyRecord[] = [];
   for (const r of results) {
     if (r.study) studies.push(r.study);

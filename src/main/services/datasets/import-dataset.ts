@@ -4,15 +4,21 @@ import { AppError } from '../../../shared/errors.ts';
 import { importCamus } from './camus-importer.ts';
 import type { CamusImportOptions } from './camus-importer.ts';
 import { detectLayout } from './detect-layout.ts';
+import type { DetectedLayout } from './detect-layout.ts';
+import type { ImportContext } from './import-context.ts';
 import { importEchonet } from './echonet-importer.ts';
 import { importLoose } from './loose-importer.ts';
 import { stat } from 'node:fs/promises';
 
 export interface ImportDatasetOptions {
   camus?: CamusImportOptions;
+  ctx?: ImportContext;
+  /** The layout, when the caller already detected it. */
+  detected?: DetectedLayout;
 }
 
-export async function importDataset(dir: string, options: ImportDatasetOptions = {}): Promise<DatasetImportResult> {
+/** The folder a user picked, checked: it must exist and be a folder. */
+export async function checkImportFolder(dir: string): Promise<void> {
   let isDir = false;
   try {
     isDir = (await stat(dir)).isDirectory();
@@ -20,14 +26,18 @@ export async function importDataset(dir: string, options: ImportDatasetOptions =
     throw new AppError('not-found', `${dir}: folder not found`);
   }
   if (!isDir) throw new AppError('invalid-argument', `${dir}: is a file; import takes a folder (the dataset root or a folder inside it)`);
-  const detected = await detectLayout(dir);
+}
+
+export async function importDataset(dir: string, options: ImportDatasetOptions = {}): Promise<DatasetImportResult> {
+  await checkImportFolder(dir);
+  const detected = options.detected ?? (await detectLayout(dir));
   switch (detected.layout) {
     case 'camus-nifti':
     case 'camus-legacy':
-      return importCamus(detected, options.camus);
+      return importCamus(detected, { ...options.camus, ctx: options.ctx });
     case 'echonet-dynamic':
-      return importEchonet(detected);
+      return importEchonet(detected, { ctx: options.ctx });
     case 'loose':
-      return importLoose([dir], dir);
+      return importLoose([detected.scope], detected.scope, options.ctx);
   }
 }

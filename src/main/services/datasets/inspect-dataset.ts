@@ -38,7 +38,14 @@ export function inspectItem(study: StudyRecord, path?: string): DatasetInspectIt
     age: study.age,
     split: study.split,
     labels: study.labelValues,
+    warnings: study.warnings.map((w) => w.message),
   };
+}
+
+/** The importer's problems that are not some study's warnings: the items that could not be read. */
+function failuresOnly(errors: DatasetItemError[], studies: StudyRecord[]): DatasetItemError[] {
+  const warned = new Set(studies.flatMap((s) => s.warnings.map((w) => `${w.path}\u0000${w.message}`)));
+  return errors.filter((e) => !warned.has(`${e.path}\u0000${e.message}`));
 }
 
 async function inspectFile(path: string): Promise<{ items: DatasetInspectItem[]; errors: DatasetItemError[] }> {
@@ -58,7 +65,7 @@ async function inspectFile(path: string): Promise<{ items: DatasetInspectItem[];
     const item = inspectItem(study, path);
     Object.assign(item, { frames: seq.frames, rows: seq.rows, columns: seq.columns, frameRateHz: seq.frameRateHz, frameRateSource: seq.frameRateSource, dataType: v.dataType });
     if (camus[4]) item.labels = labelValuesOf(v);
-    return { items: [item], errors: r.errors };
+    return { items: [item], errors: failuresOnly(r.errors, r.studies) };
   }
   if (/\.avi$/i.test(name) && detected.layout === 'echonet-dynamic') {
     const key = name.replace(/\.avi$/i, '');
@@ -66,7 +73,9 @@ async function inspectFile(path: string): Promise<{ items: DatasetInspectItem[];
     if (!r.studies.length && !r.errors.some((e) => e.path === path)) {
       r.errors.push({ path, code: 'not-found', message: `${path}: not listed in ${join(detected.root, 'FileList.csv')}` });
     }
-    return { items: r.studies.map((s) => ({ ...inspectItem(s, path), dataType: 'uint8' })), errors: r.errors };
+    // Only this video's problems: its FileList row, its tracing rows, its file.
+    const mine = r.errors.filter((e) => e.path === path || e.message.includes(`${key}.avi`) || e.message.includes(`(${key})`));
+    return { items: r.studies.map((s) => ({ ...inspectItem(s, path), dataType: 'uint8' })), errors: failuresOnly(mine, r.studies) };
   }
   if (/\.avi$/i.test(name)) {
     return { items: [], errors: [{ path, code: 'unsupported', message: `${path}: an AVI outside an EchoNet-Dynamic tree (no FileList.csv above it); open it in the viewer instead` }] };
@@ -84,7 +93,7 @@ export async function inspectDatasetPaths(paths: string[]): Promise<DatasetInspe
       if ((await stat(path)).isDirectory()) {
         const r = await importDataset(path);
         out.studies.push(...r.studies.map((s) => inspectItem(s)));
-        out.errors.push(...r.errors);
+        out.errors.push(...failuresOnly(r.errors, r.studies));
       } else {
         const r = await inspectFile(path);
         out.studies.push(...r.items);

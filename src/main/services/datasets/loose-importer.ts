@@ -3,13 +3,16 @@
  * read through their headers). Each readable file is one study; a 3-D file's third axis is taken as slices
  * unless a 4-D file states time. Files named like label maps (_gt, seg, label, mask) report their values.
  */
+import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { DatasetImportResult, DatasetItemError, StudyRecord } from '../../../shared/dataset-types.ts';
 import { toErrorData } from '../../../shared/errors.ts';
 import { labelValuesOf, readVolume } from './label-values.ts';
 import { isMetaImagePath } from './metaimage-reader.ts';
 import { isNiftiPath } from './nifti-reader.ts';
+import { contextTools } from './import-context.ts';
+import type { ImportContext } from './import-context.ts';
 import { mapPool } from './pool.ts';
 import { fromVolume } from './sequence.ts';
 
@@ -33,12 +36,17 @@ async function collect(dir: string, out: string[], errors: DatasetItemError[], d
   }
 }
 
+/** A loose file's study id: its format and a hash of its absolute path (stable while the file stays put). */
+export function looseStudyId(format: 'nifti' | 'metaimage', path: string): string {
+  return `${format}:${createHash('sha256').update(resolve(path)).digest('hex').slice(0, 16)}`;
+}
+
 export async function looseStudy(path: string): Promise<StudyRecord> {
   const v = await readVolume(path);
   const seq = fromVolume(v).summary;
   const isLabel = LABEL_NAME.test(basename(path));
   return {
-    id: `${v.format}:${path}`,
+    id: looseStudyId(v.format, path),
     dataset: 'loose',
     format: v.format,
     patient: null,
@@ -57,7 +65,8 @@ export async function looseStudy(path: string): Promise<StudyRecord> {
   };
 }
 
-export async function importLoose(paths: string[], root: string): Promise<DatasetImportResult> {
+export async function importLoose(paths: string[], root: string, ctx?: ImportContext): Promise<DatasetImportResult> {
+  const tools = contextTools(ctx);
   const errors: DatasetItemError[] = [];
   const files: string[] = [];
   for (const p of paths) {
@@ -69,14 +78,21 @@ export async function importLoose(paths: string[], root: string): Promise<Datase
       errors.push({ path: p, code: 'not-found', message: `${p}: cannot be read (${d.message})` });
     }
   }
+  let done = 0;
   const results = await mapPool(files, 4, async (p) => {
+    tools.checkpoint();
+    let study: StudyRecord | null = null;
+    const own: DatasetItemError[] = [];
     try {
-      return await looseStudy(p);
+      study = await tools.probe(p, 'loose-study', () => looseStudy(p));
     } catch (err) {
       const d = toErrorData(err);
-      errors.push({ path: p, code: d.kind, message: d.message.includes(p) ? d.message : `${p}: ${d.message}` });
-      return null;
+      own.push({ path: p, code: d.kind, message: d.message.includes(p) ? d.message : `${p}: ${d.message}` });
     }
+    errors.push(...own);
+    tools.onItem({ study, errors: own });
+    tools.progress(++done, files.length, basename(p));
+    return study;
   });
   return { layout: 'loose', root, studies: results.filter((s): s is StudyRecord => s !== null), errors };
 }

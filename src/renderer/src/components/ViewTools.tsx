@@ -1,13 +1,14 @@
+import type { ReactNode } from 'react';
 import type { ViewerController } from '../viewport/viewer-controller.ts';
 import { fmt } from './Viewport.tsx';
 import { useStoreSelect } from './use-store.ts';
 
-/** Window presets, zoom, fit, invert, reset. */
-export function ViewTools({ viewer }: { viewer: ViewerController }) {
+/** Window presets, zoom, fit, invert, reset; `children` adds tools of other areas (the label overlay). */
+export function ViewTools({ viewer, children }: { viewer: ViewerController; children?: ReactNode }) {
   // Not the frame: this toolbar need not re-render on every cine frame.
-  useStoreSelect(viewer.state, (x) => `${x.instance?.id}|${x.kind}|${x.windowCenter}|${x.windowWidth}|${x.invert}`);
+  useStoreSelect(viewer.state, (x) => `${x.viewable?.source}:${x.viewable?.id}|${x.kind}|${x.windowCenter}|${x.windowWidth}|${x.invert}`);
   const s = viewer.state.get();
-  const disabled = !s.instance;
+  const disabled = !s.viewable;
   // Presets depend on the shown frame; recomputed on each render of this small toolbar.
   const presets = disabled ? [] : viewer.presets();
   return (
@@ -48,6 +49,7 @@ export function ViewTools({ viewer }: { viewer: ViewerController }) {
       <button type="button" onClick={() => viewer.reset()} disabled={disabled} aria-label="Reset view" title="Reset (R)">
         Reset
       </button>
+      {children}
     </div>
   );
 }

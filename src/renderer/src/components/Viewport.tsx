@@ -33,17 +33,19 @@ export function Viewport({ viewer, attachments = NONE }: { viewer: ViewerControl
 
 function ViewportOverlay({ viewer }: { viewer: ViewerController }) {
   const s = useStore(viewer.state);
-  if (!s.instance) return <div className="overlay overlay-center muted">Open a study to view it.</div>;
+  const v = s.viewable;
+  if (!v) return <div className="overlay overlay-center muted">Open a study to view it.</div>;
+  const phase = s.frame === v.edFrame ? 'ED' : s.frame === v.esFrame ? 'ES' : null;
   return (
     <>
       <div className="overlay overlay-tl" aria-hidden="true">
-        <div>{s.instance.patientName || 'anonymous'}</div>
-        <div>{s.instance.modality} {s.instance.columns}×{s.instance.rows}</div>
-        <div>{s.instance.photometric}</div>
+        {v.caption.map((line, i) => (
+          <div key={i}>{line}</div>
+        ))}
       </div>
       <div className="overlay overlay-tr" aria-hidden="true">
         <div>
-          Frame {s.frame + 1}/{s.frames}
+          {phase && <span className={`phase-badge phase-${phase}`}>{phase}</span>} Frame {s.frame + 1}/{s.frames}
         </div>
         <div>
           W {fmt(s.windowWidth)} L {fmt(s.windowCenter)}

@@ -11,6 +11,8 @@ export interface ShortcutContext {
   labels: LabelEditor;
   /** Brings the Labels tab forward (a label tool was chosen from the keyboard). */
   showLabels: () => void;
+  /** Shows or hides the ground-truth label overlay. */
+  toggleOverlay: () => void;
   toggleHelp: () => void;
   closeHelp: () => void;
   cyclePreset: () => void;
@@ -38,6 +40,10 @@ const VIEWER_SHORTCUTS: Shortcut[] = [
   { keys: ['Home'], label: 'Home', action: 'First frame', run: (c) => (c.viewer.pause(), c.viewer.showFrame(0)) },
   { keys: ['End'], label: 'End', action: 'Last frame', run: (c) => (c.viewer.pause(), c.viewer.showFrame(Number.MAX_SAFE_INTEGER)) },
   { keys: ['l', 'L'], label: 'L', action: 'Loop on / off', run: (c) => c.viewer.setLoop(!c.viewer.state.get().loop) },
+  // Shift + the letter: the plain letters E, S and O are label-editor tools (eraser, smooth, outline).
+  { keys: ['E'], shift: true, label: 'Shift + E', action: 'Go to end-diastole (ED), where the study states it', run: (c) => c.viewer.jumpToPhase('ED') },
+  { keys: ['S'], shift: true, label: 'Shift + S', action: 'Go to end-systole (ES), where the study states it', run: (c) => c.viewer.jumpToPhase('ES') },
+  { keys: ['O'], shift: true, label: 'Shift + O', action: 'Ground-truth label overlay on / off', run: (c) => c.toggleOverlay() },
   { keys: [']'], label: ']', action: 'Faster (up to 4×)', run: (c) => c.viewer.changeSpeed(1) },
   { keys: ['['], label: '[', action: 'Slower (down to 0.25×)', run: (c) => c.viewer.changeSpeed(-1) },
   { keys: ['+', '='], label: '+', action: 'Zoom in', run: (c) => c.viewer.zoomBy(1.25) },
@@ -59,7 +65,7 @@ function isTyping(target: EventTarget | null): boolean {
   if (el.tagName === 'TEXTAREA' || el.tagName === 'SELECT') return true;
   if (el.tagName !== 'INPUT') return false;
   const type = (el as HTMLInputElement).type;
-  return type !== 'range' && type !== 'checkbox' && type !== 'button';
+  return !['range', 'checkbox', 'radio', 'button', 'color'].includes(type);
 }
 
 /** Binds the table on `target`; returns the unbinder. Keys typed into text fields are left alone. */

@@ -114,9 +114,11 @@ export class LabelEditor {
     let lastFrame = -1;
     viewer.state.subscribe(() => {
       const s = viewer.state.get();
-      if (s.instance !== lastInstance) {
-        lastInstance = s.instance;
-        void this.openImage(s.instance);
+      // Label drafts are keyed by DICOM file for now; catalog studies get their own key in a later change.
+      const instance = s.viewable?.instance ?? null;
+      if (instance !== lastInstance) {
+        lastInstance = instance;
+        void this.openImage(instance);
       }
       if (s.frame !== lastFrame && !s.playing) {
         lastFrame = s.frame;

@@ -57,4 +57,14 @@ declare module 'cornerstone-core' {
   export function resize(element: HTMLElement, fitToWindow?: boolean): void;
   export function updateImage(element: HTMLElement, invalidated?: boolean): void;
   export function pageToPixel(element: HTMLElement, pageX: number, pageY: number): { x: number; y: number };
+  export interface EnabledElement {
+    element: HTMLElement;
+    canvas: HTMLCanvasElement;
+    image?: CsImage;
+    viewport?: Viewport;
+    [extra: string]: unknown;
+  }
+  export function getEnabledElement(element: HTMLElement): EnabledElement;
+  /** Sets the context's transform so that one unit is one image pixel, following zoom, pan, rotation and flips. */
+  export function setToPixelCoordinateSystem(enabledElement: EnabledElement, context: CanvasRenderingContext2D, scale?: number): void;
 }

@@ -32,8 +32,8 @@ export class FrameCache {
   }
 
   /** A loaded frame, or undefined when it is not (yet) here. Marks it recently used. */
-  get(instanceId: string, frame: number): ViewerImage | undefined {
-    const id = imageIdFor(instanceId, frame);
+  get(key: string, frame: number): ViewerImage | undefined {
+    const id = imageIdFor(key, frame);
     const e = this.entries.get(id);
     if (!e || !e.image) return undefined;
     this.entries.delete(id);
@@ -41,13 +41,13 @@ export class FrameCache {
     return e.image;
   }
 
-  has(instanceId: string, frame: number): boolean {
-    return !!this.entries.get(imageIdFor(instanceId, frame))?.image;
+  has(key: string, frame: number): boolean {
+    return !!this.entries.get(imageIdFor(key, frame))?.image;
   }
 
   /** Loads a frame now (ahead of anything queued). */
-  request(instanceId: string, frame: number): Promise<ViewerImage> {
-    const id = imageIdFor(instanceId, frame);
+  request(key: string, frame: number): Promise<ViewerImage> {
+    const id = imageIdFor(key, frame);
     const e = this.entries.get(id);
     if (e) {
       if (e.error) return Promise.reject(e.error);
@@ -57,12 +57,12 @@ export class FrameCache {
   }
 
   /** Replaces the prefetch queue with these frames, in order of need; frames already held are skipped. */
-  prefetch(instanceId: string, frames: number[]): void {
-    this.queue = frames.map((f) => imageIdFor(instanceId, f)).filter((id) => !this.entries.has(id));
+  prefetch(key: string, frames: number[]): void {
+    this.queue = frames.map((f) => imageIdFor(key, f)).filter((id) => !this.entries.has(id));
     this.pump();
   }
 
-  /** Drops everything (another instance was opened); in-flight fetches finish but are not kept. */
+  /** Drops everything (another image was opened); in-flight fetches finish but are not kept. */
   clear(): void {
     this.generation++;
     this.entries.clear();

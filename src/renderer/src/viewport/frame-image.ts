@@ -15,16 +15,18 @@ export interface ViewerImage extends CsImage {
 
 export const IMAGE_SCHEME = 'cardiosynth';
 
-export function imageIdFor(instanceId: string, frame: number): string {
-  return `${IMAGE_SCHEME}:${encodeURIComponent(instanceId)}/${frame}`;
+/** `cardiosynth:<source>/<encoded id>/<frame>`; `key` is viewable.ts frameKey(): the source and the id. */
+export function imageIdFor(key: string, frame: number): string {
+  return `${IMAGE_SCHEME}:${key}/${frame}`;
 }
 
-export function parseImageId(imageId: string): { instanceId: string; frame: number } {
+export function parseImageId(imageId: string): { source: string; id: string; frame: number } {
   const rest = imageId.slice(IMAGE_SCHEME.length + 1);
-  const slash = rest.lastIndexOf('/');
-  const frame = Number(rest.slice(slash + 1));
-  if (slash < 0 || !Number.isInteger(frame) || frame < 0) throw new Error(`Bad image id: ${imageId}`);
-  return { instanceId: decodeURIComponent(rest.slice(0, slash)), frame };
+  const first = rest.indexOf('/');
+  const last = rest.lastIndexOf('/');
+  const frame = Number(rest.slice(last + 1));
+  if (first < 0 || last <= first || !Number.isInteger(frame) || frame < 0) throw new Error(`Bad image id: ${imageId}`);
+  return { source: rest.slice(0, first), id: decodeURIComponent(rest.slice(first + 1, last)), frame };
 }
 
 function rgbToRgba(rgb: Uint8Array, count: number): Uint8ClampedArray<ArrayBuffer> {
@@ -66,8 +68,9 @@ export function frameToImage(imageId: string, f: FramePixels): ViewerImage {
     columns: f.columns,
     height: f.rows,
     width: f.columns,
-    columnPixelSpacing: 1,
-    rowPixelSpacing: 1,
+    // cornerstone draws non-square pixels with their aspect ratio (only the ratio matters here).
+    columnPixelSpacing: f.pixelSpacingMm?.[1] ?? 1,
+    rowPixelSpacing: f.pixelSpacingMm?.[0] ?? 1,
     raw: f,
     frameIndex: f.frame,
   };

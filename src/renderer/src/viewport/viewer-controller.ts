@@ -8,22 +8,32 @@
  * a frame of latency).
  */
 import * as cornerstone from 'cornerstone-core';
-import type { FrameRateSource, InstanceSummary, WindowPreset } from '../../../shared/dicom-types.ts';
+import type { InstanceSummary, WindowPreset } from '../../../shared/dicom-types.ts';
 import { CineClock, frameDurations } from './cine-clock.ts';
 import { FrameCache } from './frame-cache.ts';
 import type { ViewerImage } from './frame-image.ts';
 import { loadFrameImage } from './image-loader.ts';
 import { Store } from './store.ts';
+import { frameKey, fromInstance, type Viewable } from './viewable.ts';
+
+/**
+ * Something drawn over the image after each render (label maps, tracings; the label editor's strokes), in the
+ * image's pixel coordinate system: (0, 0) is the top-left corner of the top-left pixel, 1 unit = 1 pixel.
+ */
+export interface ViewerLayer {
+  draw(ctx: CanvasRenderingContext2D, image: ViewerImage, viewable: Viewable, viewport: cornerstone.Viewport): void;
+}
 
 export interface ViewerState {
-  instance: InstanceSummary | null;
+  /** What is shown: a DICOM instance or a catalog study. */
+  viewable: Viewable | null;
   frame: number;
   frames: number;
   playing: boolean;
   /** Playing, but waiting for the first frames to be fetched before the clock starts. */
   buffering: boolean;
   frameRateHz: number;
-  frameRateSource: FrameRateSource | null;
+  frameRateSource: string | null;
   speed: number;
   loop: boolean;
   windowCenter: number;
@@ -51,7 +61,7 @@ export interface CineLogEntry {
 export const SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
 
 const initialState: ViewerState = {
-  instance: null,
+  viewable: null,
   frame: 0,
   frames: 0,
   playing: false,
@@ -84,6 +94,7 @@ export class ViewerController {
   private prefetchedFrom = -1;
   private resizeObserver: ResizeObserver | null = null;
   private lastUiFrameUpdate = 0;
+  private readonly layers = new Set<ViewerLayer>();
 
   constructor() {
     this.cache.onError = (_id, err) => this.fail(err);
@@ -125,42 +136,72 @@ export class ViewerController {
   }
 
   setInstance(instance: InstanceSummary): void {
+    this.setViewable(fromInstance(instance));
+  }
+
+  /** Shows a DICOM instance or a catalog study, starting at `startFrame`. */
+  setViewable(viewable: Viewable, startFrame = 0): void {
     this.pause();
     this.generation++;
     this.cache.clear();
-    this.clock = new CineClock(frameDurations(instance.frames, instance.frameRateHz, instance.frameTimesMs));
+    this.clock = new CineClock(frameDurations(viewable.frames, viewable.frameRateHz, viewable.frameTimesMs));
     this.firstImage = true;
     this.shown = -1;
     this.state.set({
-      instance,
+      viewable,
       frame: 0,
-      frames: instance.frames,
-      frameRateHz: instance.frameRateHz,
-      frameRateSource: instance.frameRateSource,
+      frames: viewable.frames,
+      frameRateHz: viewable.frameRateHz,
+      frameRateSource: viewable.frameRateSource,
       kind: null,
       error: null,
     });
-    this.showFrame(0);
+    this.showFrame(startFrame);
+  }
+
+  /** Pauses and shows the study's ED or ES frame, where it is known. */
+  jumpToPhase(phase: 'ED' | 'ES'): void {
+    const v = this.state.get().viewable;
+    const f = phase === 'ED' ? v?.edFrame : v?.esFrame;
+    if (f === null || f === undefined) return;
+    this.pause();
+    this.showFrame(f);
+  }
+
+  /** Adds a layer drawn over every rendered image; returns its remover. */
+  addLayer(layer: ViewerLayer): () => void {
+    this.layers.add(layer);
+    this.redraw();
+    return () => {
+      this.layers.delete(layer);
+      this.redraw();
+    };
+  }
+
+  /** Renders the shown image again (and so its layers), e.g. after an overlay setting changed. */
+  redraw(): void {
+    if (this.element && this.currentImage()) cornerstone.updateImage(this.element);
   }
 
   /** Shows a frame (clamped); while playing it becomes the new anchor of the clock. */
   showFrame(frame: number): void {
-    const { instance, frames, playing } = this.state.get();
-    if (!instance || frames === 0) return;
+    const { viewable, frames, playing } = this.state.get();
+    if (!viewable || frames === 0) return;
+    const key = frameKey(viewable);
     const f = Math.max(0, Math.min(frames - 1, Math.round(frame)));
     this.state.set({ frame: f });
     if (playing && !this.state.get().buffering && this.clock) this.clock.anchor(performance.now(), f, this.state.get().speed);
-    const cached = this.cache.get(instance.id, f);
+    const cached = this.cache.get(key, f);
     const gen = this.generation;
     if (cached) this.present(cached);
     else
-      this.cache.request(instance.id, f).then(
+      this.cache.request(key, f).then(
         (img) => {
           if (gen === this.generation && this.state.get().frame === f) this.present(img);
         },
         () => undefined, // reported through cache.onError
       );
-    if (!playing) this.cache.prefetch(instance.id, this.framesAhead(f, 4));
+    if (!playing) this.cache.prefetch(key, this.framesAhead(f, 4));
   }
 
   step(delta: number): void {
@@ -173,14 +214,14 @@ export class ViewerController {
 
   play(): void {
     const s = this.state.get();
-    if (!s.instance || s.frames < 2 || s.playing) return;
+    if (!s.viewable || s.frames < 2 || s.playing) return;
     const start = !s.loop && s.frame >= s.frames - 1 ? 0 : s.frame;
     this.log = [];
     this.pendingLog = null;
     this.startFrame = start;
     this.prefetchedFrom = -1;
     this.state.set({ playing: true, buffering: true, error: null });
-    this.cache.prefetch(s.instance.id, [start, ...this.framesAhead(start, this.bufferCount())]);
+    this.cache.prefetch(frameKey(s.viewable), [start, ...this.framesAhead(start, this.bufferCount())]);
   }
 
   pause(): void {
@@ -263,7 +304,7 @@ export class ViewerController {
   /** The file's windows, then ones computed from the shown frame. */
   presets(): WindowPreset[] {
     const img = this.currentImage();
-    const inst = this.state.get().instance;
+    const inst = this.state.get().viewable;
     if (!img || !inst) return [];
     if (img.color) return [{ name: 'Identity (0–255)', center: 128, width: 255 }];
     const lo = img.minPixelValue * img.slope + img.intercept;
@@ -307,9 +348,9 @@ export class ViewerController {
 
   private readonly onPreRender = (): void => {
     const s = this.state.get();
-    if (!s.playing || !s.instance || !this.clock) return;
+    if (!s.playing || !s.viewable || !this.clock) return;
     const now = performance.now();
-    const id = s.instance.id;
+    const id = frameKey(s.viewable);
     if (s.buffering) {
       const need = [this.startFrame, ...this.framesAhead(this.startFrame, this.bufferCount())];
       if (!need.every((f) => this.cache.has(id, f))) return;
@@ -335,7 +376,8 @@ export class ViewerController {
     }
   };
 
-  private readonly onRendered = (): void => {
+  private readonly onRendered = (e: Event): void => {
+    if (this.layers.size) this.drawLayers(e);
     if (this.pendingLog === null) return;
     if (this.state.get().playing) this.log.push({ frame: this.pendingLog, t: performance.now() });
     this.pendingLog = null;
@@ -400,11 +442,27 @@ export class ViewerController {
     return out;
   }
 
+  private drawLayers(e: Event): void {
+    const detail = (e as CustomEvent<{ canvasContext?: CanvasRenderingContext2D; image?: ViewerImage; viewport?: cornerstone.Viewport }>).detail;
+    const viewable = this.state.get().viewable;
+    const el = this.element;
+    if (!detail?.canvasContext || !detail.image || !detail.viewport || !viewable || !el) return;
+    const ctx = detail.canvasContext;
+    const enabled = cornerstone.getEnabledElement(el);
+    for (const layer of this.layers) {
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      cornerstone.setToPixelCoordinateSystem(enabled, ctx);
+      try {
+        layer.draw(ctx, detail.image, viewable, detail.viewport);
+      } finally {
+        ctx.restore();
+      }
+    }
+  }
+
   private frameBytes(): number {
-    const inst = this.state.get().instance;
-    if (!inst) return 1;
-    const px = inst.rows * inst.columns;
-    return inst.samplesPerPixel === 3 || inst.photometric.startsWith('PALETTE') ? px * 11 : px * Math.max(1, inst.bitsAllocated / 8);
+    return this.state.get().viewable?.frameBytes ?? 1;
   }
 
   /** Frames fetched before the clock starts: the whole look-ahead window (two seconds), so playback then
