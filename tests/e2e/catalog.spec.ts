@@ -143,7 +143,7 @@ test.describe.serial('catalog through serve', () => {
     const s = (await hook(page)).state;
     expect(s).toMatchObject({ source: 'catalog', frames: v.frames, frameRateHz: v.fps, frameRateSource: 'camus-cfg', edFrame: v.ed! - 1, esFrame: v.es! - 1, frame: 0 });
     await expect(page.getByLabel('Frame rate')).toContainText('from the CAMUS cfg FrameRate');
-    await page.getByRole('tab', { name: 'Labels' }).click();
+    await page.getByRole('tab', { name: 'Ground truth' }).click();
     // The ED ground truth is drawn over frame 0 (ED).
     await expect.poll(async () => (await hook(page)).overlay.status.source).toBe('gt');
     expect((await hook(page)).overlay.status.values).toEqual([0, 1, 2, 3]);
