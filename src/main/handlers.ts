@@ -4,10 +4,14 @@
  */
 import type { ApiHandlers, Door } from '../shared/contract.ts';
 import { studyHandlers } from './handlers/studies.ts';
+import { inferenceHandlers } from './handlers/inference.ts';
+import { jobHandlers } from './handlers/jobs.ts';
 import type { Services } from './services/index.ts';
 
 export function createHandlers(services: Services, door: Door): ApiHandlers {
   return {
     ...studyHandlers(services, door),
+    ...inferenceHandlers(services),
+    ...jobHandlers(services),
   };
 }

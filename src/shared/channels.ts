@@ -15,6 +15,22 @@ export const METHOD_NAMES = [
   'instance.frame',
   'instance.tags',
   'instance.thumbnail',
+  'packs.list',
+  'packs.addFolder',
+  'packs.removeFolder',
+  'inference.status',
+  'inference.release',
+  'conditioning.preview',
+  'generate.start',
+  'results.list',
+  'results.image',
+  'results.compare',
+  'results.keep',
+  'results.discard',
+  'jobs.list',
+  'jobs.get',
+  'jobs.cancel',
+  'jobs.watch',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

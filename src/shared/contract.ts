@@ -9,15 +9,19 @@
  */
 import type { z } from 'zod';
 import { studyMethods, type StudyResults } from './contract/studies.ts';
+import { inferenceMethods, type InferenceResults } from './contract/inference.ts';
+import { jobMethods, type JobResults } from './contract/jobs.ts';
 
 export type { AppInfo, Door } from './contract/studies.ts';
 
 export const contract = {
   ...studyMethods,
+  ...inferenceMethods,
+  ...jobMethods,
 } as const;
 
 /** Each method's result type, by method name. */
-export type ApiResults = StudyResults;
+export type ApiResults = StudyResults & InferenceResults & JobResults;
 
 export type Method = keyof typeof contract;
 export const METHODS = Object.keys(contract) as Method[];

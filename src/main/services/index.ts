@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { packageVersion } from '../paths.ts';
 import { DicomLibrary } from './dicom/index.ts';
+import { InferenceService } from './inference/index.ts';
+import { JobsService } from './jobs/index.ts';
 
 export interface ServicesOptions {
   /** The resources/ folder: the embedded default study lives in resources/default-study. */
@@ -17,6 +19,8 @@ export interface ServicesOptions {
 
 export interface Services {
   dicom: DicomLibrary;
+  jobs: JobsService;
+  inference: InferenceService;
   info: { name: string; version: string; defaultStudyPath: string; dataDir: string };
 }
 
@@ -27,8 +31,13 @@ export function defaultStudyPath(resourcesDir: string): string {
 }
 
 export function createServices(opts: ServicesOptions): Services {
+  const version = opts.version ?? packageVersion();
+  const dicom = new DicomLibrary();
+  const jobs = new JobsService();
   return {
-    dicom: new DicomLibrary(),
-    info: { name: APP_NAME, version: opts.version ?? packageVersion(), defaultStudyPath: defaultStudyPath(opts.resourcesDir), dataDir: opts.dataDir },
+    dicom,
+    jobs,
+    inference: new InferenceService({ resourcesDir: opts.resourcesDir, dataDir: opts.dataDir, version, jobs, dicom }),
+    info: { name: APP_NAME, version, defaultStudyPath: defaultStudyPath(opts.resourcesDir), dataDir: opts.dataDir },
   };
 }

@@ -44,8 +44,8 @@ export interface PipelineInput {
 }
 
 export interface PipelineHooks {
-  /** After each denoising step (1-based). */
-  onStep?(step: number, steps: number): void;
+  /** After each denoising step (1-based); awaited, so it can yield to the event loop. */
+  onStep?(step: number, steps: number): void | Promise<void>;
   /** Checked before each model call; true stops the run with AppError('cancelled'). */
   shouldStop?(): boolean;
 }
@@ -204,7 +204,7 @@ export async function textToImage(rt: PackRuntime, input: PipelineInput, hooks: 
       }
     } else eps = out.subarray(0, latentSize);
     latents = scheduler.step(eps, i, latents, () => prng.normal(latentSize));
-    hooks.onStep?.(j + 1, total);
+    await hooks.onStep?.(j + 1, total);
   }
   const denoiseMs = performance.now() - tDenoise;
 
