@@ -2,12 +2,13 @@
  * `cardiosynth`: the contract's services from a terminal. Run by bin/cardiosynth on Node >= 22.18, which
  * strips the TypeScript types itself (no build step for the CLI).
  */
+import { generateCommand } from './commands/generate.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { renderCommand } from './commands/render.ts';
 import { serveCommand } from './commands/serve.ts';
 import { EXIT_BAD_INPUT, EXIT_FAILED, UsageError, err, out, type Command } from './usage.ts';
 
-const COMMANDS: Command[] = [inspectCommand, renderCommand, serveCommand];
+const COMMANDS: Command[] = [inspectCommand, renderCommand, serveCommand, generateCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

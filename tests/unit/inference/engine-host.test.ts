@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPack, type LoadedPack } from '../../../src/main/services/inference/packs/load-pack.ts';
 import { EngineHost } from '../../../src/main/services/inference/worker/engine-host.ts';
 import type { GenerateTask } from '../../../src/main/services/inference/worker/protocol.ts';
+import { availableProviders } from '../../../src/main/services/inference/worker/open-runtime.ts';
 import { ellipseLabels } from '../../support/label-maps.ts';
 import { tinyPack, tinyPacksMissing } from '../../support/tiny-packs.ts';
 
@@ -38,6 +39,16 @@ describe.skipIf(missing !== null)('inference engine host', () => {
     expect(report).toMatchObject({ requested: 'auto', active: 'cpu' });
     expect((report as { attempts: { provider: string }[] }).attempts.map((a) => a.provider)).toEqual(['cuda', 'webgpu', 'cpu']);
     expect(host.loaded).toEqual(['test-ours-tiny@0.0.1']);
+  });
+
+  it('tries a forced provider alone and says why it failed (no fallback to the CPU)', async () => {
+    const available = availableProviders();
+    for (const p of ['cuda', 'webgpu'] as const) {
+      if (available.find((a) => a.provider === p)?.installed) continue; // a machine with that GPU stack
+      const run = host.generate({ ...task(2), provider: p });
+      await expect(run).rejects.toMatchObject({ kind: 'unsupported', message: expect.stringMatching(new RegExp(`no execution provider could load the pack \\(${p}: .+\\)`)) });
+    }
+    expect((await host.generate(task(2))).pixels).toHaveLength(1024);
   });
 
   it('cancels at a step and is idle again for the next request', async () => {

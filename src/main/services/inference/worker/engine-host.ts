@@ -229,6 +229,7 @@ export class EngineHost {
     this.loadedPacks = [];
     await new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.ref(); // keep this process alive until the engine has gone
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 2000).unref();

@@ -4,7 +4,8 @@
  * CUDA, then WebGPU, then CPU, one at a time, and records why each one that failed was skipped. A forced
  * provider is tried alone and its failure is the error.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-node';
@@ -28,19 +29,46 @@ function ortBinDir(): string | null {
   }
 }
 
-/** Providers this onnxruntime-node build has, and a note for each. */
+/**
+ * On Linux, WebGPU runs on Vulkan: without a Vulkan driver (ICD) it cannot find an adapter, and Dawn prints
+ * warnings while finding that out. Checking the loader's search places first gives a clearer reason.
+ */
+function vulkanDriverNote(): string | null {
+  if (process.platform !== 'linux') return null;
+  if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES || process.env.VK_ADD_DRIVER_FILES) return null;
+  const dataDirs = (process.env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':');
+  const places = ['/etc/vulkan/icd.d', join(homedir(), '.local/share/vulkan/icd.d'), ...dataDirs.map((d) => join(d, 'vulkan/icd.d'))];
+  for (const p of places) {
+    try {
+      if (readdirSync(p).some((f) => f.endsWith('.json'))) return null;
+    } catch {
+      /* not there */
+    }
+  }
+  return `no Vulkan driver found (no ICD file in ${places.join(', ')}); install the GPU's Vulkan driver or set VK_DRIVER_FILES`;
+}
+
+/**
+ * Providers this onnxruntime-node build has, with whether `auto` should try each and why not. A provider the
+ * user forces is tried whatever this says.
+ */
 export function availableProviders(): { provider: ProviderName; installed: boolean; note: string }[] {
   const bin = ortBinDir();
   const cudaLib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
   const cuda = !!bin && existsSync(join(bin, cudaLib));
   const listed = new Set(ort.listSupportedBackends?.().map((b) => b.name) ?? ['cpu']);
+  const noVulkan = listed.has('webgpu') ? vulkanDriverNote() : null;
   return [
     {
       provider: 'cuda',
       installed: cuda,
       note: cuda ? 'CUDA provider libraries installed' : 'not installed: run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci` on a machine with an NVIDIA GPU and internet access',
     },
-    { provider: 'webgpu', installed: listed.has('webgpu'), note: listed.has('webgpu') ? 'built in (Dawn; Vulkan, Metal or D3D12 underneath)' : 'not in this onnxruntime-node build' },
+    {
+      provider: 'webgpu',
+      installed: listed.has('webgpu') && !noVulkan,
+      note: !listed.has('webgpu') ? 'not in this onnxruntime-node build' : (noVulkan ?? 'built in (Dawn; Vulkan, Metal or D3D12 underneath)'),
+    },
     { provider: 'cpu', installed: true, note: 'always available' },
   ];
 }
@@ -89,9 +117,8 @@ export async function openRuntime(pack: LoadedPack, requested: ProviderChoice, t
   const attempts: ProviderAttempt[] = [];
   for (const provider of order) {
     const info = installed.get(provider)!;
-    if (!info.installed) {
+    if (!info.installed && requested === 'auto') {
       attempts.push({ provider, ok: false, reason: info.note });
-      if (requested !== 'auto') break;
       continue;
     }
     try {
