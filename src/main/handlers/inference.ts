@@ -10,7 +10,7 @@ export function inferenceHandlers(services: Services): HandlersFor<keyof Inferen
     'packs.addFolder': ({ path }) => inf.packs.addFolder(path),
     'packs.removeFolder': ({ path }) => inf.packs.removeFolder(path),
     'inference.status': () => inf.status(),
-    'inference.release': () => {
+    'inference.release': async () => {
       inf.engine.release();
       return inf.status();
     },

@@ -10,6 +10,7 @@ import { StudyBrowser } from './components/StudyBrowser.tsx';
 import { TagPanel } from './components/TagPanel.tsx';
 import { Viewport } from './components/Viewport.tsx';
 import { ViewTools } from './components/ViewTools.tsx';
+import { GeneratePanel } from './generate/GeneratePanel.tsx';
 import { bindShortcuts } from './keys/shortcuts.ts';
 import { useLibrary } from './library.ts';
 import type { ViewerController } from './viewport/viewer-controller.ts';
@@ -50,7 +51,10 @@ export function App({ viewer }: { viewer: ViewerController }) {
       render: () => <StudyBrowser studies={lib.studies} loadErrors={lib.loadErrors} selectedId={lib.selected?.id ?? null} onSelect={lib.select} />,
     },
   ];
-  const rightTabs: SideTab[] = [{ id: 'tags', label: 'Tags', render: () => <TagPanel instanceId={lib.selected?.id ?? null} /> }];
+  const rightTabs: SideTab[] = [
+    { id: 'tags', label: 'Tags', render: () => <TagPanel instanceId={lib.selected?.id ?? null} /> },
+    { id: 'generate', label: 'Generate', render: () => <GeneratePanel viewer={viewer} selected={lib.selected} info={lib.info} /> },
+  ];
 
   return (
     <div className="app">

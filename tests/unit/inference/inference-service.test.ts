@@ -222,6 +222,6 @@ describe.skipIf(missing !== null)('inference service', () => {
     expect(failed).toMatchObject({ state: 'failed', error: { kind: 'internal', message: expect.stringMatching(/engine stopped unexpectedly/) } });
     const next = await jobs.wait((await svc.generate(base())).id);
     expect(next.state).toBe('succeeded');
-    expect(svc.status().restarts).toBeGreaterThanOrEqual(1);
+    expect((await svc.status()).restarts).toBeGreaterThanOrEqual(1);
   }, 120_000);
 });

@@ -30,7 +30,6 @@ import { MAX_SEED } from './pipeline/prng.ts';
 import { resultId, SYNTHETIC_NOTICE, writeResultFiles } from './results/result-files.ts';
 import { ResultsStore } from './results/results-store.ts';
 import { EngineHost } from './worker/engine-host.ts';
-import { availableProviders, ORT_VERSION } from './worker/open-runtime.ts';
 
 export interface InferenceOptions {
   resourcesDir: string;
@@ -76,8 +75,9 @@ export class InferenceService {
     return this.packs.list();
   }
 
-  status(): EngineStatus {
-    return { available: availableProviders(), last: this.engine.lastReport, loaded: this.engine.loaded, restarts: this.engine.restarts, onnxruntime: ORT_VERSION };
+  async status(): Promise<EngineStatus> {
+    const info = await this.engine.info();
+    return { available: info.available, last: this.engine.lastReport, loaded: this.engine.loaded, restarts: this.engine.restarts, onnxruntime: info.onnxruntime };
   }
 
   /** The label map a request would use, at the pack's resolution (for the conditioning preview). */
@@ -175,7 +175,7 @@ export class InferenceService {
         notice: SYNTHETIC_NOTICE,
         id: resultId(created, pack.summary.id, seed, randomBytes(2).toString('hex')),
         created: created.toISOString(),
-        generator: { name: 'Cardiosynth', version: this.opts.version, onnxruntime: ORT_VERSION },
+        generator: { name: 'Cardiosynth', version: this.opts.version, onnxruntime: this.engine.engineInfo?.onnxruntime ?? 'unknown' },
         pack: { key: pack.summary.key, id: pack.summary.id, version: pack.summary.version, name: pack.summary.name, sha256: pack.summary.sha256, license: pack.summary.license },
         prompt: req.prompt,
         negative: req.negative,

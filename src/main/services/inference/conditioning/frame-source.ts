@@ -61,7 +61,8 @@ function pngDisplay(bytes: Uint8Array, file: string): DisplayImage {
 export async function readFrame(source: FrameSource, library: DicomLibrary): Promise<FrameRead> {
   if (source.kind === 'instance') {
     const frame = await library.frame(source.instanceId, source.frame);
-    return fromDisplay(renderDisplay(frame), `frame ${source.frame + 1} of ${source.instanceId}`);
+    const inst = library.instance(source.instanceId);
+    return fromDisplay(renderDisplay(frame), `${inst.path}, frame ${source.frame + 1} of ${inst.frames}`);
   }
   const path = resolve(source.path);
   const n = source.frame ?? 0;

@@ -14,7 +14,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { freemem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../../../../shared/errors.ts';
-import type { ProviderReport } from '../../../../shared/inference-types.ts';
+import type { EngineStatus, ProviderReport } from '../../../../shared/inference-types.ts';
 import type { FromWorker, GenerateTask, ToWorker, WorkerImage } from './protocol.ts';
 
 export interface GenerateHooks {
@@ -61,6 +61,8 @@ export class EngineHost {
   /** Times the engine died while working and was replaced. */
   restarts = 0;
   lastReport: ProviderReport | null = null;
+  /** What the engine reported when it started: onnxruntime's version and the providers it has. */
+  engineInfo: { onnxruntime: string; available: EngineStatus['available'] } | null = null;
 
   constructor(opts: EngineHostOptions = {}) {
     this.idleMs = opts.idleMs ?? (Number(process.env.CARDIOSYNTH_IDLE_RELEASE_MS) || 10 * 60_000);
@@ -105,6 +107,7 @@ export class EngineHost {
       child.on('message', (m: FromWorker) => {
         if (m.type === 'ready') {
           child.off('exit', early);
+          this.engineInfo = { onnxruntime: m.onnxruntime, available: m.available };
           resolve(child);
         } else this.onMessage(m);
       });
@@ -171,6 +174,15 @@ export class EngineHost {
       if (this.pending.size === 0 && this.child) void this.stop();
     }, this.idleMs);
     this.idleTimer.unref();
+  }
+
+  /** What the engine process has (starting it if it is not running: onnxruntime loads only there). */
+  async info(): Promise<{ onnxruntime: string; available: EngineStatus['available'] }> {
+    if (!this.engineInfo) {
+      await this.start();
+      this.armIdle();
+    }
+    return this.engineInfo!;
   }
 
   /** Generates one image in the engine. Rejects with 'cancelled' when the signal fires before it is done. */

@@ -8,7 +8,7 @@
 import { AppError, toErrorData } from '../../../../shared/errors.ts';
 import type { ProviderReport } from '../../../../shared/inference-types.ts';
 import { textToImage } from '../pipeline/text-to-image.ts';
-import { openRuntime, type OpenedRuntime } from './open-runtime.ts';
+import { availableProviders, openRuntime, ORT_VERSION, type OpenedRuntime } from './open-runtime.ts';
 import type { FromWorker, GenerateTask, ToWorker } from './protocol.ts';
 
 if (!process.send) throw new Error('inference-worker.ts runs as a child process with an IPC channel');
@@ -92,4 +92,4 @@ process.on('message', (m: ToWorker) => {
 // The parent went away (the app quit or crashed): nothing left to do.
 process.on('disconnect', () => process.exit(0));
 
-send({ type: 'ready', pid: process.pid });
+send({ type: 'ready', pid: process.pid, onnxruntime: ORT_VERSION, available: availableProviders() });

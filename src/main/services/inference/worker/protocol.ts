@@ -3,7 +3,7 @@
  * ids, sent over the child-process IPC channel with structured-clone serialization (typed arrays included).
  */
 import type { ErrorData } from '../../../../shared/errors.ts';
-import type { ProviderChoice, ProviderReport } from '../../../../shared/inference-types.ts';
+import type { EngineStatus, ProviderChoice, ProviderReport } from '../../../../shared/inference-types.ts';
 import type { LoadedPack } from '../packs/load-pack.ts';
 import type { PipelineInput, PipelineOutput } from '../pipeline/text-to-image.ts';
 
@@ -26,7 +26,7 @@ export type ToWorker =
   | { type: 'release'; keep: string[] };
 
 export type FromWorker =
-  | { type: 'ready'; pid: number }
+  | { type: 'ready'; pid: number; onnxruntime: string; available: EngineStatus['available'] }
   | { type: 'loaded'; id: number; report: ProviderReport; loadMs: number; cached: boolean }
   | { type: 'step'; id: number; step: number; steps: number }
   | { type: 'done'; id: number; image: WorkerImage }
