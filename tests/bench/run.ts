@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { cineBench } from './cine-bench.ts';
 import { decodeFpsFigures, firstFrameFigures, listImages } from './dicom-bench.ts';
 import { figure, type Figure } from './figures.ts';
+import { inferBench } from './infer-bench.ts';
 import { parseVsDcmdump } from './parse-vs-dcmdump.ts';
 import { SHARED_DATA } from '../support/shared-data.ts';
 
@@ -42,6 +43,14 @@ try {
     } catch (e) {
       figures['viewer.cine_on_time_ratio'] = figure(null, 'ratio', { op: '>=', limit: 0.99 }, `failed: ${e instanceof Error ? e.message : String(e)}`);
       figures['viewer.cine_on_time_ratio'].pass = false;
+    }
+  }
+  if (want('infer')) {
+    try {
+      Object.assign(figures, await inferBench(repoRoot, tmp));
+    } catch (e) {
+      figures['infer.vs_pytorch_cpu_ratio'] = figure(null, 'ratio', { op: '<=', limit: 1.0 }, `failed: ${e instanceof Error ? e.message : String(e)}`);
+      figures['infer.vs_pytorch_cpu_ratio'].pass = false;
     }
   }
 } finally {

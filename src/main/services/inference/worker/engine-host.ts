@@ -11,7 +11,7 @@
  * native fault in a thread takes the app with it. A child process contains both.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { freemem } from 'node:os';
+import { freemem, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../../../../shared/errors.ts';
 import type { EngineStatus, ProviderReport } from '../../../../shared/inference-types.ts';
@@ -90,6 +90,12 @@ export class EngineHost {
     });
     this.child = child;
     this.stderrTail = [];
+    // Background priority: generation takes what CPU the app leaves, so the UI stays responsive.
+    try {
+      if (child.pid) setPriority(child.pid, 10);
+    } catch {
+      /* not permitted here: run at normal priority */
+    }
     const onOutput = (d: Buffer) => {
       for (const line of d.toString('utf8').split('\n')) {
         if (!line.trim()) continue;
@@ -108,13 +114,14 @@ export class EngineHost {
         if (m.type === 'ready') {
           child.off('exit', early);
           this.engineInfo = { onnxruntime: m.onnxruntime, available: m.available };
+          // An idle engine does not keep the process alive (the CLI exits when its work is done); a busy or
+          // starting one does.
+          if (this.pending.size === 0) this.unref(child);
           resolve(child);
         } else this.onMessage(m);
       });
     });
     child.on('exit', (code, signal) => this.onDeath(child, signal ? `killed by ${signal}` : `exit code ${code}`));
-    // An idle engine does not keep the process alive (the CLI exits when its work is done); a busy one does.
-    this.unref(child);
     return this.ready;
   }
 
