@@ -78,6 +78,25 @@ describe.skipIf(missing !== null)('model pack validation', () => {
     expect(after).not.toBe(before);
   });
 
+  it('computes the sha256 the way docs/model-pack.md tells a Python exporter to', async () => {
+    for (const p of [ours, diffusers]) {
+      const code = `import hashlib, os, sys
+pack = sys.argv[1]
+files = ["cardiosynth.json", "model_index.json", "scheduler/scheduler_config.json"]
+files += [f for f in ["tokenizer/vocab.json", "tokenizer/merges.txt", "tokenizer/tokenizer_config.json", "tokenizer/special_tokens_map.json"] if os.path.exists(os.path.join(pack, f))]
+for m in ["text_encoder", "unet", "vae_decoder", "vae_encoder"]:
+    for f in os.listdir(os.path.join(pack, m)) if os.path.isdir(os.path.join(pack, m)) else []:
+        files.append(m + "/" + f)
+h = hashlib.sha256()
+for rel in sorted(files):
+    h.update(rel.encode() + b"\\0" + open(os.path.join(pack, rel), "rb").read())
+print(h.hexdigest())`;
+      const r = spawnSync(PYTHON, ['-c', code, p.dir], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect((await loadPack(p.dir, 'added')).summary.sha256).toBe(r.stdout.trim());
+    }
+  });
+
   it('reads ONNX interfaces with fixed and symbolic dimensions', async () => {
     const h = await readOnnxHeader(join(ours.dir, 'unet', 'model.onnx'));
     expect(h.opset).toBe(17);
