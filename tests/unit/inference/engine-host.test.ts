@@ -85,6 +85,35 @@ describe.skipIf(missing !== null)('inference engine host', () => {
     expect(host.loaded).toEqual(['test-ours-tiny@0.0.1']);
   });
 
+  it('releases loaded packs on request and reloads them on the next image', async () => {
+    await host.generate(task(2));
+    expect(host.loaded).toEqual(['test-ours-tiny@0.0.1']);
+    host.release();
+    expect(host.loaded).toEqual([]);
+    let cached: boolean | null = null;
+    await host.generate(task(2), { onLoaded: (_r, _ms, c) => (cached = c) });
+    expect(cached).toBe(false);
+    await host.generate(task(2), { onLoaded: (_r, _ms, c) => (cached = c) });
+    expect(cached).toBe(true);
+  });
+
+  it('keeps at most CARDIOSYNTH_MAX_LOADED_PACKS packs loaded, least recently used out first', async () => {
+    process.env.CARDIOSYNTH_MAX_LOADED_PACKS = '1';
+    const lru = new EngineHost({ idleMs: 60_000, log: () => undefined });
+    try {
+      const other = await loadPack(tinyPack('diffusers').dir, 'added');
+      const loads: boolean[] = [];
+      const onLoaded = (_r: unknown, _ms: number, c: boolean) => loads.push(c);
+      await lru.generate(task(1), { onLoaded });
+      await lru.generate({ ...task(1), pack: other, input: { ...task(1).input, labels: ellipseLabels(32, 32) } }, { onLoaded });
+      await lru.generate(task(1), { onLoaded });
+      expect(loads).toEqual([false, false, false]); // each switch reloaded: only one pack fits
+    } finally {
+      delete process.env.CARDIOSYNTH_MAX_LOADED_PACKS;
+      await lru.dispose();
+    }
+  });
+
   it('gives the same bytes in the worker as before a restart', async () => {
     const a = await host.generate(task(4, 77));
     host.kill();

@@ -103,6 +103,23 @@ export function QueueSection() {
       <div className="small" aria-label="Execution provider">
         Provider: <ProviderLine report={latest} />
       </div>
+      {status && status.loaded.length > 0 && (
+        <div className="gen-row small muted">
+          Loaded: {status.loaded.join(', ')}
+          <button
+            type="button"
+            title="Free the memory the loaded models use; they load again on the next generation"
+            onClick={() =>
+              void getApi()
+                ['inference.release']({})
+                .then(setStatus)
+                .catch(() => undefined)
+            }
+          >
+            Release models
+          </button>
+        </div>
+      )}
       {gen.length === 0 ? <p className="muted small">Nothing generated yet.</p> : <ul className="gen-jobs">{gen.map((j) => <JobRow key={j.id} job={j} />)}</ul>}
     </section>
   );
