@@ -41,7 +41,7 @@ reproduce it, and the label map used (NAME.labels.png). Prints the path of each 
   --count K           how many images
   --out DIR           where to write them (created if missing)
   --provider P        cpu, webgpu or cuda to force one; default: try cuda, then webgpu, then cpu
-  --threads N         CPU threads per model (default: CARDIOSYNTH_THREADS, else the cores, at most 8)
+  --threads N         CPU threads per model (default: CARDIOSYNTH_THREADS, else one less than the cores, 1 to 8)
   --json              print one JSON document {"results": [sidecar...]} at the end instead of paths
   -h, --help          show this help
 

@@ -37,7 +37,7 @@ export interface InferenceOptions {
   version: string;
   jobs: JobsService;
   dicom: DicomLibrary;
-  /** CPU threads per session (default: CARDIOSYNTH_THREADS, else the cores available, at most 8). */
+  /** CPU threads per session (default: CARDIOSYNTH_THREADS, else one less than the cores, 1 to 8). */
   threads?: number;
 }
 
@@ -68,7 +68,8 @@ export class InferenceService {
     this.packs = new PackRegistry(opts.resourcesDir, opts.dataDir);
     this.results = new ResultsStore(opts.dataDir);
     this.engine = new EngineHost();
-    this.threads = opts.threads ?? (Number(process.env.CARDIOSYNTH_THREADS) || Math.min(8, availableParallelism()));
+    // One core is left to the app (its event loop, the renderer) so the interface stays responsive.
+    this.threads = opts.threads ?? (Number(process.env.CARDIOSYNTH_THREADS) || Math.max(1, Math.min(8, availableParallelism() - 1)));
   }
 
   listPacks(): Promise<PackListing> {
