@@ -6,7 +6,18 @@ import react from '@vitejs/plugin-react';
 // and the `serve` door both load, so it must not assume either.
 export default defineConfig({
   main: {
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } } },
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          // The inference engine runs in its own process (child_process.fork of this file, beside index.js).
+          'inference-worker': resolve(__dirname, 'src/main/services/inference/worker/inference-worker.ts'),
+        },
+        // Shared chunks sit beside the entries, not in a sub-folder: paths.ts and the engine host locate
+        // files relative to their own module, which must stay one level below the repository root.
+        output: { chunkFileNames: '[name]-[hash].js' },
+      },
+    },
   },
   preload: {
     build: {

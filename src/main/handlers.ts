@@ -5,8 +5,9 @@
 import type { ApiHandlers, Door } from '../shared/contract.ts';
 import { labelHandlers } from './handlers/labels.ts';
 import { catalogHandlers } from './handlers/catalog.ts';
-import { jobHandlers } from './handlers/jobs.ts';
 import { studyHandlers } from './handlers/studies.ts';
+import { inferenceHandlers } from './handlers/inference.ts';
+import { jobHandlers } from './handlers/jobs.ts';
 import type { Services } from './services/index.ts';
 
 export function createHandlers(services: Services, door: Door): ApiHandlers {
@@ -15,5 +16,6 @@ export function createHandlers(services: Services, door: Door): ApiHandlers {
     ...labelHandlers(services),
     ...jobHandlers(services),
     ...catalogHandlers(services),
+    ...inferenceHandlers(services),
   };
 }

@@ -10,8 +10,9 @@
 import type { z } from 'zod';
 import { labelMethods, type LabelResults } from './contract/labels.ts';
 import { catalogMethods, type CatalogResults } from './contract/catalog.ts';
-import { jobMethods, type JobResults } from './contract/jobs.ts';
 import { studyMethods, type StudyResults } from './contract/studies.ts';
+import { inferenceMethods, type InferenceResults } from './contract/inference.ts';
+import { jobMethods, type JobResults } from './contract/jobs.ts';
 
 export type { AppInfo, Door } from './contract/studies.ts';
 
@@ -20,10 +21,11 @@ export const contract = {
   ...labelMethods,
   ...jobMethods,
   ...catalogMethods,
+  ...inferenceMethods,
 } as const;
 
 /** Each method's result type, by method name. */
-export type ApiResults = StudyResults & LabelResults & JobResults & CatalogResults;
+export type ApiResults = StudyResults & LabelResults & JobResults & CatalogResults & InferenceResults;
 
 export type Method = keyof typeof contract;
 export const METHODS = Object.keys(contract) as Method[];

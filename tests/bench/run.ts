@@ -12,6 +12,7 @@ import { exportBench } from './export-bench.ts';
 import { editorBench } from './editor-bench.ts';
 import { editorUiBench } from './editor-ui-bench.ts';
 import { figure, type Figure } from './figures.ts';
+import { inferBench } from './infer-bench.ts';
 import { parseVsDcmdump } from './parse-vs-dcmdump.ts';
 import { SHARED_DATA } from '../support/shared-data.ts';
 
@@ -64,6 +65,14 @@ try {
     } catch (e) {
       figures['catalog.import_echonet_cold_s'] = figure(null, 's', { op: '<=', limit: 60 }, `failed: ${e instanceof Error ? e.message : String(e)}`);
       figures['catalog.import_echonet_cold_s'].pass = false;
+    }
+  }
+  if (want('infer')) {
+    try {
+      Object.assign(figures, await inferBench(repoRoot, tmp));
+    } catch (e) {
+      figures['infer.vs_pytorch_cpu_ratio'] = figure(null, 'ratio', { op: '<=', limit: 1.0 }, `failed: ${e instanceof Error ? e.message : String(e)}`);
+      figures['infer.vs_pytorch_cpu_ratio'].pass = false;
     }
   }
 } finally {

@@ -1,4 +1,4 @@
-/** The job methods: status (with long polling), list and cancel, for every kind of job. */
+/** The jobs service: list, get, cancel, and the long-poll change feed. */
 import type { HandlersFor } from '../../shared/contract.ts';
 import type { JobResults } from '../../shared/contract/jobs.ts';
 import type { Services } from '../services/index.ts';
@@ -6,8 +6,9 @@ import type { Services } from '../services/index.ts';
 export function jobHandlers(services: Services): HandlersFor<keyof JobResults> {
   const { jobs } = services;
   return {
-    'jobs.get': ({ jobId, afterVersion, waitMs }) => (afterVersion === undefined ? jobs.get(jobId) : jobs.wait(jobId, afterVersion, waitMs ?? 0)),
     'jobs.list': () => jobs.list(),
-    'jobs.cancel': ({ jobId }) => jobs.cancel(jobId),
+    'jobs.get': ({ id, afterVersion, waitMs }) => (afterVersion === undefined ? jobs.get(id) : jobs.waitForChange(id, afterVersion, waitMs ?? 0)),
+    'jobs.cancel': ({ id }) => jobs.cancel(id),
+    'jobs.watch': ({ since, timeoutMs }) => jobs.watch(since, timeoutMs),
   };
 }

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { packageVersion } from '../paths.ts';
 import { Catalog } from './datasets/catalog/index.ts';
 import { DicomLibrary } from './dicom/index.ts';
+import { InferenceService } from './inference/index.ts';
+import { JobsService } from './jobs/index.ts';
 import { LabelService } from './labels/index.ts';
-import { JobRegistry } from './jobs/index.ts';
 
 export interface ServicesOptions {
   /** The resources/ folder: the embedded default study lives in resources/default-study. */
@@ -22,10 +23,12 @@ export interface Services {
   dicom: DicomLibrary;
   /** Label-map drafts (catalog.sqlite, component 'labels') and label files. */
   labels: LabelService;
-  /** Long-running work (imports; later generation and export). */
-  jobs: JobRegistry;
+  /** Long-running work: imports, generation, export. */
+  jobs: JobsService;
   /** The study catalog in <dataDir>/catalog.sqlite, opened on first use. */
   readonly catalog: Catalog;
+  /** Model packs, the inference engine process, generation and its results. */
+  inference: InferenceService;
   info: { name: string; version: string; defaultStudyPath: string; dataDir: string };
 }
 
@@ -36,15 +39,19 @@ export function defaultStudyPath(resourcesDir: string): string {
 }
 
 export function createServices(opts: ServicesOptions): Services {
+  const version = opts.version ?? packageVersion();
+  const dicom = new DicomLibrary();
+  const jobs = new JobsService();
   let catalog: Catalog | null = null;
   return {
-    dicom: new DicomLibrary(),
+    dicom,
     labels: new LabelService(opts.dataDir),
-    jobs: new JobRegistry(),
+    jobs,
     get catalog(): Catalog {
       catalog ??= new Catalog(opts.dataDir);
       return catalog;
     },
-    info: { name: APP_NAME, version: opts.version ?? packageVersion(), defaultStudyPath: defaultStudyPath(opts.resourcesDir), dataDir: opts.dataDir },
+    inference: new InferenceService({ resourcesDir: opts.resourcesDir, dataDir: opts.dataDir, version, jobs, dicom }),
+    info: { name: APP_NAME, version, defaultStudyPath: defaultStudyPath(opts.resourcesDir), dataDir: opts.dataDir },
   };
 }

@@ -16,6 +16,7 @@ import { TagPanel } from './components/TagPanel.tsx';
 import { Viewport } from './components/Viewport.tsx';
 import { useStoreSelect } from './components/use-store.ts';
 import { ViewTools } from './components/ViewTools.tsx';
+import { GeneratePanel } from './generate/GeneratePanel.tsx';
 import { bindShortcuts } from './keys/shortcuts.ts';
 import { attachLabelPointer } from './labels/label-pointer.ts';
 import type { LabelEditor } from './labels/label-editor.ts';
@@ -118,6 +119,7 @@ export function App({ viewer, overlay, labels }: { viewer: ViewerController; ove
     { id: 'study', label: 'Study', render: () => <StudyPanel viewer={viewer} /> },
     { id: 'labels', label: 'Labels', render: () => <LabelsPanel editor={labels} viewer={viewer} pickFile={pickFile} /> },
     { id: 'gt', label: 'Ground truth', render: () => <OverlayPanel overlay={overlay} viewer={viewer} /> },
+    { id: 'generate', label: 'Generate', render: () => <GeneratePanel viewer={viewer} selected={lib.selected} info={lib.info} /> },
   ];
 
   return (

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { CatalogDataset, CatalogFacets, CatalogIssue, CatalogPage, CatalogStudy, LabelMapFrame, StudyView, TracingFrameLines } from '../catalog-types.ts';
 import type { FramePixels, Thumbnail } from '../dicom-types.ts';
-import type { JobStatus } from '../job-types.ts';
+import type { JobInfo } from '../job-types.ts';
 import { filePath } from './studies.ts';
 
 export const studyId = z.string().min(1).max(512);
@@ -74,7 +74,7 @@ export const catalogMethods = {
 } as const;
 
 export interface CatalogResults {
-  'catalog.import': JobStatus;
+  'catalog.import': JobInfo;
   'catalog.query': CatalogPage;
   'catalog.facets': CatalogFacets;
   'catalog.datasets': CatalogDataset[];

@@ -1,24 +1,29 @@
 /**
- * Jobs: long-running work (imports today; generation and export later) started by a domain's method, which
- * returns the job's status at once. The UI follows a job by calling `jobs.get` with the last `version` it saw
- * and a `waitMs`: the call returns as soon as the job changes (a long poll), or after waitMs with no change.
+ * Jobs: long-running work (imports, generation, export) followed by long-polling `jobs.watch` (every job) or
+ * `jobs.get` with `afterVersion` (one job). See ../contract.ts for how the parts are joined.
  */
 import { z } from 'zod';
-import type { JobStatus } from '../job-types.ts';
+import type { JobChanges, JobInfo } from '../job-types.ts';
 
-export const jobId = z.string().min(1).max(64);
+const jobId = z.string().uuid();
 
 export const jobMethods = {
-  /** A job's status. With `afterVersion`, waits up to `waitMs` (at most 10 s) for a newer version first. */
-  'jobs.get': { args: z.object({ jobId, afterVersion: z.number().int().min(0).optional(), waitMs: z.number().int().min(0).max(10_000).optional() }).strict() },
-  /** Jobs of this session, newest first (finished ones are kept for a while). */
+  /** Every job the process remembers (running, queued, and the most recent finished ones), newest first. */
   'jobs.list': { args: z.object({}).strict() },
-  /** Asks a running job to stop; it ends `cancelled` at its next checkpoint, keeping what it had committed. */
-  'jobs.cancel': { args: z.object({ jobId }).strict() },
+  /** One job. With `afterVersion`, first waits up to `waitMs` (at most 30 s) for a version newer than it. */
+  'jobs.get': { args: z.object({ id: jobId, afterVersion: z.number().int().min(0).optional(), waitMs: z.number().int().min(0).max(30_000).optional() }).strict() },
+  /** Cancels a queued job at once, or a running one at its next step. Returns the job as it is now. */
+  'jobs.cancel': { args: z.object({ id: jobId }).strict() },
+  /**
+   * Long-poll: answers as soon as any job changed after version `since` (0 for everything), or after
+   * `timeoutMs` (at most 30 s) with no jobs. Pass the returned `version` as the next `since`.
+   */
+  'jobs.watch': { args: z.object({ since: z.number().int().min(0), timeoutMs: z.number().int().min(0).max(30_000) }).strict() },
 } as const;
 
 export interface JobResults {
-  'jobs.get': JobStatus;
-  'jobs.list': JobStatus[];
-  'jobs.cancel': JobStatus;
+  'jobs.list': JobInfo[];
+  'jobs.get': JobInfo;
+  'jobs.cancel': JobInfo;
+  'jobs.watch': JobChanges;
 }

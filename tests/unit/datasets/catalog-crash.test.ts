@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Catalog, catalogPath } from '../../../src/main/services/datasets/catalog/index.ts';
 import { openDatabase } from '../../../src/main/services/db/sqlite.ts';
-import { JobRegistry } from '../../../src/main/services/jobs/index.ts';
+import { JobsService } from '../../../src/main/services/jobs/index.ts';
 import { greyFrames, rectTrace, writeMjpegAvi } from '../../fixtures/datasets/echonet-tree.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -99,12 +99,12 @@ describe.skipIf(!hasFfmpeg)(`catalog crash safety${hasFfmpeg ? '' : ' (skipped: 
 
   it('cancels an import job at its next checkpoint, keeping the committed batches', async () => {
     const catalog = new Catalog(join(dir, 'data-cancel'));
-    const jobs = new JobRegistry({ notifyMs: 10 });
+    const jobs = new JobsService();
     try {
       const started = catalog.startImport(jobs, root);
       expect(started).toMatchObject({ kind: 'catalog.import', state: 'running' });
       let s = started;
-      while (s.state === 'running' && s.progress.done < 300) s = await jobs.wait(started.id, s.version, 5000);
+      while (s.state === 'running' && (s.progress.done ?? 0) < 300) s = await jobs.waitForChange(started.id, s.version, 5000);
       jobs.cancel(started.id);
       const end = await jobs.settled(started.id);
       expect(end).toMatchObject({ state: 'cancelled', error: { kind: 'cancelled' }, result: null });
@@ -112,7 +112,7 @@ describe.skipIf(!hasFfmpeg)(`catalog crash safety${hasFfmpeg ? '' : ' (skipped: 
       expect(kept).toBeLessThan(VIDEOS);
       expect(catalog.store.datasets()[0].status).toBe('importing');
       const done = await jobs.settled(catalog.startImport(jobs, root).id);
-      expect(done).toMatchObject({ state: 'done', result: { studies: { total: VIDEOS } } });
+      expect(done).toMatchObject({ state: 'succeeded', result: { studies: { total: VIDEOS } } });
     } finally {
       catalog.close();
     }

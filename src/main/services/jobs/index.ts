@@ -1,3 +1,3 @@
-/** Jobs: long-running work with progress, cancellation and a result (see job-registry.ts). */
-export { JobRegistry } from './job-registry.ts';
-export type { JobContext, JobRegistryOptions } from './job-registry.ts';
+/** Long-running work as jobs: queues, states, progress, cancel and a change feed (see jobs-service.ts). */
+export { JobsService } from './jobs-service.ts';
+export type { JobContext, JobSpec, JobsOptions } from './jobs-service.ts';

@@ -15,7 +15,7 @@ const baseName = (p: string) => p.split(/[\\/]/).pop() || p;
 export function ImportBar({ canPickPaths, report }: Props) {
   const [path, setPath] = useState('');
   const { job } = useStore(importJob.store);
-  const running = job?.state === 'running';
+  const running = job?.state === 'running' || job?.state === 'queued';
 
   const start = async (p: string) => {
     try {
@@ -76,7 +76,7 @@ export function ImportBar({ canPickPaths, report }: Props) {
           <button type="button" className="close" onClick={() => importJob.clear()} aria-label="Dismiss import result">
             ✕
           </button>
-          {job.state === 'done' ? (
+          {job.state === 'succeeded' ? (
             <ImportSummary s={job.result as CatalogImportSummary} />
           ) : (
             <p className={job.state === 'failed' ? 'error-text' : 'muted'}>

@@ -3,33 +3,33 @@
  * as the job changes, or after a few seconds with no change. Its store outlives the panel that started the
  * job, so switching tabs mid-import and coming back still shows the progress and then the result.
  */
-import type { JobStatus } from '../../../shared/job-types.ts';
+import type { JobInfo } from '../../../shared/job-types.ts';
 import { getApi } from '../api/get-api.ts';
 import { Store } from '../viewport/store.ts';
 
 const WAIT_MS = 5000;
 
 export class JobFollower {
-  readonly store = new Store<{ job: JobStatus | null }>({ job: null });
+  readonly store = new Store<{ job: JobInfo | null }>({ job: null });
   private following: string | null = null;
-  private readonly finished = new Set<(job: JobStatus) => void>();
+  private readonly finished = new Set<(job: JobInfo) => void>();
 
-  /** Calls `fn` when a followed job ends (done, failed or cancelled); returns the remover. */
-  onFinished(fn: (job: JobStatus) => void): () => void {
+  /** Calls `fn` when a followed job ends (succeeded, failed or cancelled); returns the remover. */
+  onFinished(fn: (job: JobInfo) => void): () => void {
     this.finished.add(fn);
     return () => this.finished.delete(fn);
   }
 
   /** Follows a job that was just started (its first status), replacing any earlier one. */
-  follow(first: JobStatus): void {
+  follow(first: JobInfo): void {
     const id = first.id;
     this.following = id;
     this.store.set({ job: first });
     void (async () => {
       let s = first;
-      while (s.state === 'running' && this.following === id) {
+      while ((s.state === 'running' || s.state === 'queued') && this.following === id) {
         try {
-          s = await getApi()['jobs.get']({ jobId: id, afterVersion: s.version, waitMs: WAIT_MS });
+          s = await getApi()['jobs.get']({ id, afterVersion: s.version, waitMs: WAIT_MS });
         } catch (err) {
           s = { ...s, state: 'failed', error: { kind: 'internal', message: `lost track of the job: ${err instanceof Error ? err.message : String(err)}` } };
         }
@@ -41,12 +41,13 @@ export class JobFollower {
 
   cancel(): void {
     const job = this.store.get().job;
-    if (job?.state === 'running') void getApi()['jobs.cancel']({ jobId: job.id }).catch(() => undefined);
+    if (job?.state === 'running' || job?.state === 'queued') void getApi()['jobs.cancel']({ id: job.id }).catch(() => undefined);
   }
 
   /** Forgets a finished job (hides its result). */
   clear(): void {
-    if (this.store.get().job?.state === 'running') return;
+    const state = this.store.get().job?.state;
+    if (state === 'running' || state === 'queued') return;
     this.following = null;
     this.store.set({ job: null });
   }

@@ -6,8 +6,8 @@
 import { join, resolve } from 'node:path';
 import type { CatalogFilter, CatalogImportSummary, CatalogPage, CatalogSort } from '../../../../shared/catalog-types.ts';
 import { AppError } from '../../../../shared/errors.ts';
-import type { JobStatus } from '../../../../shared/job-types.ts';
-import type { JobRegistry } from '../../jobs/index.ts';
+import type { JobInfo } from '../../../../shared/job-types.ts';
+import type { JobsService } from '../../jobs/index.ts';
 import { detectLayout } from '../detect-layout.ts';
 import { facets, queryStudies } from './catalog-query.ts';
 import { importIntoCatalog, type CatalogImportOptions } from './catalog-import.ts';
@@ -51,10 +51,13 @@ export class Catalog {
   }
 
   /** Starts an import job; its result is a CatalogImportSummary. */
-  startImport(jobs: JobRegistry, path: string): JobStatus {
+  startImport(jobs: JobsService, path: string): JobInfo {
     const dir = resolve(path);
     return jobs.start(IMPORT_JOB_KIND, `Import ${dir}`, (ctx) =>
-      this.importFolder(dir, { progress: (done, total, message) => ctx.progress(done, total, message), checkpoint: () => ctx.checkpoint() }),
+      this.importFolder(dir, {
+        progress: (done, total, message) => ctx.progress({ done, total, message, fraction: total ? done / total : 0 }),
+        checkpoint: () => ctx.checkpoint(),
+      }),
     );
   }
 
