@@ -17,10 +17,14 @@ import { imageKeySchema, labelMethods } from '../../../src/shared/contract/label
 import { imageKeyId, imageKeyTitle, parseImageKeyId, sameImageKey, type ImageKey } from '../../../src/shared/labels/image-key.ts';
 import { encodeMapText } from '../../../src/shared/labels/map-codec.ts';
 import { CAMUS_LABELS } from '../../../src/shared/labels/palette.ts';
+import { buildEchonetTree, SIZE } from '../../fixtures/datasets/echonet-tree.ts';
 
 const PY = '/usr/bin/python3';
 const hasNibabel = (() => { try { execFileSync(PY, ['-c', 'import nibabel']); return true; } catch { return false; } })();
+const hasFfmpeg = (() => { try { execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' }); return true; } catch { return false; } })();
+const hasSkimage = (() => { try { execFileSync(PY, ['-c', 'import skimage.draw']); return true; } catch { return false; } })();
 if (!hasNibabel) console.warn('study-labels.test: catalog cases skipped: /usr/bin/python3 with nibabel is missing');
+if (!hasFfmpeg || !hasSkimage) console.warn('study-labels.test: EchoNet case skipped: it needs ffmpeg and python3-skimage');
 
 /** camus_nifti.py's label map at column c, row r, frame t (W 24, H 32). */
 function fixtureLabel(c: number, r: number, t: number): number {
@@ -193,5 +197,37 @@ for name, arr in (('odd.nii.gz', img), ('odd_gt.nii.gz', gt), ('plain.nii.gz', i
 
   it('left every file of the datasets as it was', () => {
     expect({ ...fingerprint(camus), ...fingerprint(loose) }).toEqual(before);
+  });
+});
+
+describe.skipIf(!hasFfmpeg || !hasSkimage)('ground truth of an EchoNet video', () => {
+  it('is the two traced frames, rasterised as the LV cavity exactly as echo.py does with scikit-image', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cs-study-labels-echonet-'));
+    const catalog = new Catalog(join(dir, 'data'));
+    const svc = new LabelService(join(dir, 'data'), { catalog: () => catalog });
+    try {
+      const tree = buildEchonetTree(join(dir, 'EchoNet-Dynamic'));
+      await catalog.importFolder(tree.root);
+      const before = fingerprint(tree.root);
+      const study = 'echonet:0XAAAA';
+      const res = await svc.import({ source: { kind: 'dataset-gt', study }, width: SIZE, height: SIZE, frameCount: 6, values: [0, 1, 2, 3] });
+      expect(res.at).toEqual([1, 4]);
+      expect(res.source).toMatchObject({ kind: 'dataset-gt', study, frames: [1, 4], kinds: ['tracing'] });
+      expect(res.values).toEqual([0, 1]);
+      const tracings = catalog.media.tracings(study);
+      const input = res.at!.map((f) => ({ lines: tracings.find((t) => t.frame === f)!.lines, rows: SIZE, columns: SIZE }));
+      const ref = JSON.parse(execFileSync(PY, [join(import.meta.dirname, '../../fixtures/datasets/echonet_masks.py')], { input: JSON.stringify(input), encoding: 'utf8' })) as number[][];
+      res.frames.forEach((m, i) => {
+        const expected = new Uint8Array(SIZE * SIZE);
+        for (const k of ref[i]) expected[k] = 1;
+        expect(ref[i].length).toBeGreaterThan(100);
+        expect(Buffer.from(m).equals(Buffer.from(expected)), `frame ${res.at![i]}`).toBe(true);
+      });
+      expect(fingerprint(tree.root)).toEqual(before);
+    } finally {
+      svc.close();
+      catalog.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -119,7 +119,7 @@ export function GeneratePanel({ viewer, labels, info }: Props) {
     <div className="generate" aria-label="Generate panel">
       <PackSection listing={listing} selected={pack} canPick={canPick} onListing={(l) => listingStore.set({ listing: l })} onChoose={choosePack} />
       {listError && <p role="alert" className="error-text small">{listError}</p>}
-      <PromptSection pack={pack} />
+      <PromptSection pack={pack} viewer={viewer} />
       <ConditioningSection pack={pack} viewer={viewer} editor={labels} canPick={canPick} />
       <SettingsSection />
       <div className="gen-go">

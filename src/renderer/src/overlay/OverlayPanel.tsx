@@ -54,7 +54,7 @@ export function OverlayPanel({ overlay, viewer }: { overlay: LabelOverlay; viewe
         {(['outline', 'hidden'] as const).map((m) => (
           <label key={m} className="check">
             <input type="radio" name="overlay-under-draft" checked={s.underDraft === m} onChange={() => overlay.settings.set({ underDraft: m })} />
-            {m === 'outline' ? 'Outline over it' : 'Hidden'}
+            {m === 'outline' ? 'Contour over it' : 'Hidden'}
           </label>
         ))}
       </div>
