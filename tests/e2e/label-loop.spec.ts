@@ -109,6 +109,7 @@ test.describe('label → generate loop on a catalog study through serve', () => 
     expect(await labels(page)).toMatchObject({ labelledPixels: 0, revision: null, undo: null });
     await expect(page.getByLabel('Ground truth of this study')).toContainText(`${frames} labelled frame(s)`);
 
+    await page.screenshot({ path: join(SHOTS, 'loop-before-start.png') });
     // Start from the ground truth: every labelled frame, one undo step, equal to what nibabel reads.
     await page.getByRole('button', { name: 'Start from ground truth' }).click();
     await expect.poll(async () => (await labels(page)).undo).toBe('Start from ground truth');
@@ -165,6 +166,7 @@ test.describe('label → generate loop on a catalog study through serve', () => 
     await page.getByRole('radio', { name: 'Hidden' }).click();
     await expect.poll(async () => (await overlay(page)).drawnAs).toBe('hidden-under-draft');
     await expect(page.getByLabel('Overlay status')).toContainText('Hidden under your label draft');
+    await page.screenshot({ path: join(SHOTS, 'loop-gt-hidden-under-draft.png') });
     await page.getByRole('radio', { name: 'Contour over it' }).click();
     await expect.poll(async () => (await overlay(page)).drawnAs).toBe('outline-over-draft');
 

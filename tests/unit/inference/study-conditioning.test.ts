@@ -156,6 +156,21 @@ describe.skipIf(missing !== null)('generation from drafts and ground truth', () 
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
   });
 
+  it('reads the draft of a DICOM file the same way, and starts img2img from a study frame', async () => {
+    const dicom: ImageKey = { kind: 'dicom-file', path: join(import.meta.dirname, '../../../resources/default-study/phantom-a4c.dcm') };
+    const map = new Uint8Array(256 * 256);
+    map.fill(1, 100 * 256, 140 * 256);
+    await labels.put({ key: dicom, width: 256, height: 256, frameCount: 40, frames: [{ frame: 3, map: encodeMapText(map) }], palette: [...CAMUS_LABELS], expectedRevision: labels.draft(dicom)?.revision ?? null });
+    const p = await svc.previewLabels({ kind: 'draft', key: dicom, frame: 3 }, 'test-ours-tiny');
+    expect(p.info).toMatchObject({ kind: 'draft', key: dicom, frame: 3, name: 'phantom-a4c.dcm', width: 256, height: 256, values: [0, 1] });
+    const job = await jobs.wait((await svc.generate(base({ init: { kind: 'study', study: STUDY, frame: 5 }, strength: 0.5 }))).id);
+    expect(job.state).toBe('succeeded');
+    const rec = svc.results.get(job.outputs[0]).record;
+    expect(rec.init).toEqual({ kind: 'study', study: STUDY, frame: 5 });
+    expect(rec.source).toEqual({ kind: 'study', study: STUDY, frame: 5 });
+    await expect(svc.generate(base({ init: { kind: 'study', study: STUDY, frame: 6 }, strength: 0.5 }))).rejects.toThrow(/frame 6/);
+  });
+
   it('says what to do where drafts and studies cannot be read (the CLI gives files)', async () => {
     const bare = new InferenceService({ resourcesDir: join(root, 'resources'), dataDir: join(root, 'bare'), version: '9.9.9', jobs, dicom: new DicomLibrary(), threads: 1 });
     await expect(bare.previewLabels({ kind: 'draft', key, frame: 1 }, 'test-ours-tiny')).rejects.toMatchObject({ kind: 'unsupported', message: expect.stringContaining('give a label file') });

@@ -9,17 +9,32 @@ import { AppError } from '../../../shared/errors.ts';
 import type { Catalog } from '../datasets/catalog/index.ts';
 import type { ImageGeometry } from './image-geometry.ts';
 
-/** The grid of a catalog study as the viewer shows it (phase-images-only CAMUS views: two frames, ED and ES). */
+/** Grids by study, per catalog, valid while the study's row is unchanged (a re-import bumps updatedAt). */
+const grids = new WeakMap<Catalog, Map<string, { updatedAt: string; geometry: ImageGeometry }>>();
+
+/**
+ * The grid of a catalog study as the viewer shows it (phase-images-only CAMUS views: two frames, ED and ES).
+ * Cached, because every autosave checks it and reading it may decode the whole cine when the catalog's cache
+ * let it go.
+ */
 export async function studyGeometry(catalog: Catalog, study: string): Promise<ImageGeometry> {
+  let byStudy = grids.get(catalog);
+  if (!byStudy) grids.set(catalog, (byStudy = new Map()));
+  const updatedAt = catalog.store.study(study).updatedAt;
+  const hit = byStudy.get(study);
+  if (hit && hit.updatedAt === updatedAt) return hit.geometry;
   const v = await catalog.media.view(study);
   const sp = v.pixelSpacingMm; // [dy, dx]
-  return {
+  const geometry: ImageGeometry = {
     width: v.columns,
     height: v.rows,
     frames: v.frames,
     spacingMm: sp ? [sp[1], sp[0]] : null,
     spacingSource: sp ? `catalog (${v.study.format})` : null,
   };
+  byStudy.set(study, { updatedAt: v.study.updatedAt, geometry });
+  if (byStudy.size > 256) byStudy.delete(byStudy.keys().next().value!);
+  return geometry;
 }
 
 export interface GroundTruthOptions {
