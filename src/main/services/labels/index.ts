@@ -217,7 +217,7 @@ export class LabelService {
     try {
       root = this.catalog(study).store.study(study).datasetRoot;
     } catch {
-      return; // the study left the catalog: its folder is unknown, and a path outside the data folder is the user's
+      return; // no catalog here (the CLI), or the study left it: its folder is unknown
     }
     if (inside(resolve(root), path)) throw new AppError('conflict', `${path}: is inside the dataset folder ${root}; source datasets are never modified, so save the labels elsewhere`);
   }
