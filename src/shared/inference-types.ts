@@ -3,6 +3,8 @@
  * requests, and the records kept with each synthetic image. Pure data (no typed arrays except where a result
  * carries pixels), so they cross IPC, the WebSocket and CLI JSON.
  */
+import type { GroundTruthKind } from './contract/labels.ts';
+import type { ImageKey } from './labels/image-key.ts';
 import type { PackManifest } from './pack-manifest.ts';
 
 export const SCHEDULER_NAMES = ['ddim', 'dpmpp2m', 'euler', 'ddpm'] as const;
@@ -97,21 +99,29 @@ export interface EngineStatus {
 }
 
 /**
- * Where a label map comes from. Grows a `{ kind: 'study', study, frame }` variant when the label editor lands.
+ * Where a label map comes from.
  * - file: an index PNG (values are labels; palette PNGs give their indices), a grey PNG in the ControlNet CAMUS
  *   encoding round(255*label/max_label), an RGB PNG in the pack's label colours, or NIfTI/MetaImage (frame N).
  * - inline: label values row by row, base64, width*height bytes.
+ * - draft: the saved label draft of an image (a DICOM file or a catalog study), frame F (0-based), as
+ *   `labels.get` returns it: "the current label map of study S, frame F". The editor saves before generating.
+ * - ground-truth: a catalog study's ground truth on frame F (CAMUS `_gt`/`half_sequence_gt`, an EchoNet
+ *   tracing rasterised as the LV cavity), as `catalog.labelMap` returns it.
  */
 export type ConditioningSource =
   | { kind: 'file'; path: string; frame?: number; encoding?: LabelFileEncoding }
-  | { kind: 'inline'; width: number; height: number; data: string; name?: string };
+  | { kind: 'inline'; width: number; height: number; data: string; name?: string }
+  | { kind: 'draft'; key: ImageKey; frame: number }
+  | { kind: 'ground-truth'; study: string; frame: number };
 
 export type LabelFileEncoding = 'auto' | 'index' | 'grey' | 'colour';
 
-/** Where an init image (img2img) or a source frame comes from. */
+/** Where an init image (img2img) or a source frame comes from: an opened DICOM instance, a file, or a catalog
+ * study's frame (0-based, as `catalog.frame` gives it). */
 export type FrameSource =
   | { kind: 'instance'; instanceId: string; frame: number }
-  | { kind: 'file'; path: string; frame?: number };
+  | { kind: 'file'; path: string; frame?: number }
+  | { kind: 'study'; study: string; frame: number };
 
 export type SeedMode = 'fixed' | 'increment' | 'random';
 
@@ -142,13 +152,23 @@ export interface GenerateRequest {
 
 /** How one label map was read, for provenance and the UI's preview. */
 export interface LabelMapInfo {
-  kind: 'file' | 'inline';
+  kind: ConditioningSource['kind'];
+  /** The file read (a ground truth: the dataset file its map came from). */
   path?: string;
   frame?: number;
   name?: string;
-  /** SHA-256 of the file (or of the inline bytes). */
+  /** A draft: the image it labels. */
+  key?: ImageKey;
+  /** A ground truth: the catalog study. */
+  study?: string;
+  /** A draft: the draft revision that last wrote this frame, and the map's checksum (labelMapChecksum). */
+  revision?: number;
+  checksum?: string;
+  /** A ground truth: which one (CAMUS `_gt`, labelled cine, EchoNet tracing). */
+  groundTruth?: GroundTruthKind;
+  /** SHA-256 of the file (or of the label bytes: inline, draft, ground truth). */
   sha256: string;
-  encodingDetected: 'index' | 'grey' | 'colour' | 'nifti' | 'metaimage' | 'inline';
+  encodingDetected: 'index' | 'grey' | 'colour' | 'nifti' | 'metaimage' | 'inline' | 'draft' | 'ground-truth';
   width: number;
   height: number;
   /** Label values present (after decoding). */
@@ -214,6 +234,8 @@ export interface ResultComparison {
   /** RGBA, width*height*4: the source frame as the viewer displays it (null when the result has no source). */
   source: Uint8Array | null;
   sourceLabel: string;
+  /** Height of a source pixel over its width (CAMUS: about 0.5), for showing both at the true aspect; 1 without a source. */
+  pixelAspect: number;
   /** RGBA of the result at the source's size. */
   result: Uint8Array;
   /** Label values at the source's size. */

@@ -78,6 +78,10 @@ test.describe('generate through serve', () => {
     await expect(page.getByLabel('Composed prompt')).toContainText('apical 4CH echo, ES, good quality');
     await expect(page.getByLabel('Composed prompt')).toContainText('speckle');
 
+    // The default study (a DICOM file) has no label draft: the viewer's label map is missing, a file is asked for.
+    await expect(page.getByRole('status', { name: 'Viewer label map' })).toContainText('Frame 1 has no label map');
+    await page.getByRole('button', { name: 'Use a file' }).click();
+    await expect(page.getByRole('radio', { name: 'A file' })).toBeChecked();
     // Load the label map (grey-encoded PNG, as the ControlNet CAMUS data stores them).
     await page.getByRole('textbox', { name: 'Label map file' }).fill(join(dir, 'grey.png'));
     await page.getByRole('button', { name: 'Load', exact: true }).click();

@@ -117,7 +117,11 @@ export const test = base.extend<{ watch: PageWatch }, { serve: ServeInfo }>({
 
 export { expect };
 
-/** Waits until the viewer shows an image and its instance id is set. */
+/**
+ * Waits until the viewer shows an image: its instance id is set and its first frame has been drawn (the
+ * viewport has a window), so pointer input lands on an image even on a slow, loaded machine.
+ */
 export async function waitForImage(page: Page): Promise<void> {
   await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).__cardiosynth?.state().instanceId ?? null)).not.toBeNull();
+  await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).__cardiosynth?.state().windowWidth ?? 0)).toBeGreaterThan(0);
 }

@@ -149,7 +149,7 @@ async function list(argv: string[]): Promise<number> {
   if (values.json) {
     await out(JSON.stringify({ drafts }) + '\n');
   } else {
-    const lines = drafts.map((d) => `${d.updatedAt}  rev ${d.revision}  ${d.width}x${d.height}  ${d.labelledFrames.length}/${d.frameCount} frames labelled  ${d.key.path}`);
+    const lines = drafts.map((d) => `${d.updatedAt}  rev ${d.revision}  ${d.width}x${d.height}  ${d.labelledFrames.length}/${d.frameCount} frames labelled  ${d.key.kind === 'dicom-file' ? d.key.path : `study ${d.key.study}`}`);
     await out(lines.length ? lines.join('\n') + '\n' : `no label drafts in ${dataDir}\n`);
   }
   return EXIT_OK;

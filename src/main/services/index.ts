@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { packageVersion } from '../paths.ts';
 import { Catalog } from './datasets/catalog/index.ts';
 import { DicomLibrary } from './dicom/index.ts';
-import { InferenceService } from './inference/index.ts';
+import { InferenceService, studySources } from './inference/index.ts';
 import { JobsService } from './jobs/index.ts';
 import { LabelService } from './labels/index.ts';
 
@@ -43,15 +43,18 @@ export function createServices(opts: ServicesOptions): Services {
   const dicom = new DicomLibrary();
   const jobs = new JobsService();
   let catalog: Catalog | null = null;
+  const openCatalog = (): Catalog => (catalog ??= new Catalog(opts.dataDir));
+  // Drafts of catalog studies take their grid and ground truth from the catalog; generation resolves
+  // "the label map of image I, frame F" through the drafts and the catalog (study-sources.ts).
+  const labels = new LabelService(opts.dataDir, { catalog: openCatalog });
   return {
     dicom,
-    labels: new LabelService(opts.dataDir),
+    labels,
     jobs,
     get catalog(): Catalog {
-      catalog ??= new Catalog(opts.dataDir);
-      return catalog;
+      return openCatalog();
     },
-    inference: new InferenceService({ resourcesDir: opts.resourcesDir, dataDir: opts.dataDir, version, jobs, dicom }),
+    inference: new InferenceService({ resourcesDir: opts.resourcesDir, dataDir: opts.dataDir, version, jobs, dicom, studies: studySources(labels, openCatalog) }),
     info: { name: APP_NAME, version, defaultStudyPath: defaultStudyPath(opts.resourcesDir), dataDir: opts.dataDir },
   };
 }

@@ -54,7 +54,7 @@ export function App({ viewer, overlay, labels }: { viewer: ViewerController; ove
   );
 
   const openStudy = useCallback(
-    async (row: CatalogRow, phase: 'ED' | 'ES' | undefined) => {
+    async (row: Pick<CatalogRow, 'id'>, phase: 'ED' | 'ES' | undefined) => {
       try {
         const view = await getApi()['catalog.open']({ studyId: row.id });
         const start = phase === 'ED' ? view.edFrame : phase === 'ES' ? view.esFrame : null;
@@ -100,7 +100,7 @@ export function App({ viewer, overlay, labels }: { viewer: ViewerController; ove
       label: 'Catalog',
       render: () => <CatalogPanel canPickPaths={lib.info?.canPickPaths ?? false} selectedId={shown?.startsWith('catalog:') ? shown.slice('catalog:'.length) : null} onOpen={openStudy} report={lib.report} />,
     },
-    { id: 'drafts', label: 'Label drafts', render: () => <DraftsPanel editor={labels} onOpen={(path) => void lib.open([path])} /> },
+    { id: 'drafts', label: 'Label drafts', render: () => <DraftsPanel editor={labels} onOpen={(key) => void (key.kind === 'dicom-file' ? lib.open([key.path]) : openStudy({ id: key.study }, undefined))} /> },
   ];
   const pickFile = lib.info?.canPickPaths
     ? async () => (await getApi()['dialog.pickPaths']({ directories: false })).paths[0] ?? null
@@ -119,7 +119,7 @@ export function App({ viewer, overlay, labels }: { viewer: ViewerController; ove
     { id: 'study', label: 'Study', render: () => <StudyPanel viewer={viewer} /> },
     { id: 'labels', label: 'Labels', render: () => <LabelsPanel editor={labels} viewer={viewer} pickFile={pickFile} /> },
     { id: 'gt', label: 'Ground truth', render: () => <OverlayPanel overlay={overlay} viewer={viewer} /> },
-    { id: 'generate', label: 'Generate', render: () => <GeneratePanel viewer={viewer} selected={lib.selected} info={lib.info} /> },
+    { id: 'generate', label: 'Generate', render: () => <GeneratePanel viewer={viewer} labels={labels} info={lib.info} /> },
   ];
 
   return (

@@ -15,6 +15,9 @@ const viewer = new ViewerController();
 const overlay = new LabelOverlay(viewer, getApi());
 const labels = new LabelEditor(viewer);
 guardUnsavedLabels(labels);
+// Where the editor shows a draft with labels, the ground truth is outlined over it (drawn by the editor's layer).
+overlay.setDraftProbe((viewable, frame) => labels.hasLabelsOn(viewable, frame, { shown: true }));
+labels.layer.setAbove((ctx, frame) => overlay.drawAbove(ctx, frame));
 installTestHook(viewer, labels, overlay);
 
 createRoot(document.getElementById('root')!).render(

@@ -14,11 +14,15 @@ import type {
 } from '../inference-types.ts';
 import { PROVIDER_NAMES, SCHEDULER_NAMES } from '../inference-types.ts';
 import type { JobInfo } from '../job-types.ts';
+import { studyId } from './catalog.ts';
+import { imageKeySchema } from './labels.ts';
 
 const path = z.string().min(1).max(4096);
 const resultId = z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/, 'a result id');
 /** `id@version`, a bare pack id, or a pack folder. */
 const packRef = z.string().min(1).max(4096);
+
+const frameIndex = z.number().int().min(0).max(100_000);
 
 export const conditioningSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), path, frame: z.number().int().min(0).max(100_000).optional(), encoding: z.enum(['auto', 'index', 'grey', 'colour']).optional() }).strict(),
@@ -32,11 +36,17 @@ export const conditioningSchema = z.discriminatedUnion('kind', [
       name: z.string().max(200).optional(),
     })
     .strict(),
+  /** The saved label draft of an image, frame `frame` (the editor saves before generating). */
+  z.object({ kind: z.literal('draft'), key: imageKeySchema, frame: frameIndex }).strict(),
+  /** A catalog study's ground-truth label map on frame `frame`. */
+  z.object({ kind: z.literal('ground-truth'), study: studyId, frame: frameIndex }).strict(),
 ]);
 
 export const frameSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('instance'), instanceId: z.string().min(1).max(128), frame: z.number().int().min(0).max(100_000) }).strict(),
   z.object({ kind: z.literal('file'), path, frame: z.number().int().min(0).max(100_000).optional() }).strict(),
+  /** Frame `frame` of a catalog study, as `catalog.frame` gives it. */
+  z.object({ kind: z.literal('study'), study: studyId, frame: frameIndex }).strict(),
 ]);
 
 export const generateRequestSchema = z

@@ -12,9 +12,13 @@ import type { ImageKey } from '../labels/image-key.ts';
 import type { LabelDef } from '../labels/palette.ts';
 import { MAX_MAP_TEXT } from '../labels/map-codec.ts';
 import { paletteSchema } from '../labels/palette-schema.ts';
+import { studyId } from './catalog.ts';
 import { filePath } from './studies.ts';
 
-export const imageKeySchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('dicom-file'), path: filePath }).strict()]);
+export const imageKeySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('dicom-file'), path: filePath }).strict(),
+  z.object({ kind: z.literal('catalog-study'), study: studyId }).strict(),
+]);
 
 const frameIndex = z.number().int().min(0).max(100_000);
 const side = z.number().int().min(1).max(4096);
@@ -23,15 +27,32 @@ export { MAX_MAP_TEXT };
 export const LABEL_FILE_FORMATS = ['nifti', 'png-index', 'png-grey'] as const;
 export type LabelFileFormat = (typeof LABEL_FILE_FORMATS)[number];
 
+/** Which ground truth of a catalog study a map came from (see catalog-types.ts LabelMapFrame.source). */
+export const GROUND_TRUTH_KINDS = ['gt', 'sequence-gt', 'tracing'] as const;
+export type GroundTruthKind = (typeof GROUND_TRUTH_KINDS)[number];
+
 /**
- * Where a draft's maps started. `empty` and `file` exist today; the dataset catalog will add
- * `{ kind: 'dataset-gt', study, ... }` (CAMUS _gt, rasterised EchoNet tracings) as another variant.
+ * Where a draft's maps started: empty, a label file, or a catalog study's ground truth (`dataset-gt`: CAMUS
+ * `_gt` at ED/ES and `half_sequence_gt`, EchoNet tracings rasterised as the LV cavity), with the frames it
+ * labelled and the files it was read from (read only, never written).
  */
-export type LabelSource = { kind: 'empty' } | { kind: 'file'; path: string; format: LabelFileFormat };
+export type LabelSource =
+  | { kind: 'empty' }
+  | { kind: 'file'; path: string; format: LabelFileFormat }
+  | { kind: 'dataset-gt'; study: string; frames: number[]; kinds: GroundTruthKind[]; files: string[] };
 
 const labelSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('empty') }).strict(),
   z.object({ kind: z.literal('file'), path: filePath, format: z.enum(LABEL_FILE_FORMATS) }).strict(),
+  z
+    .object({
+      kind: z.literal('dataset-gt'),
+      study: studyId,
+      frames: z.array(z.number().int().min(0).max(100_000)).max(100_000),
+      kinds: z.array(z.enum(GROUND_TRUTH_KINDS)).max(3),
+      files: z.array(filePath).max(64),
+    })
+    .strict(),
 ]);
 
 /** A draft: the saved label maps of one image. */
@@ -74,10 +95,19 @@ export interface StoredLabelMap {
 }
 
 export interface LabelImportResult {
-  format: LabelFileFormat;
+  /** The file's format; `dataset-gt` for a catalog study's ground truth. */
+  format: LabelFileFormat | 'dataset-gt';
+  /** The file read (for a ground truth: the first of `source.files`). */
   path: string;
-  /** One map (a single-frame file: the caller puts it on the frame being edited) or one per image frame. */
+  /**
+   * A file: one map (a single-frame file: the caller puts it on the frame being edited) or one per image frame.
+   * A ground truth: one map per labelled frame, in the order of `at`.
+   */
   frames: Uint8Array[];
+  /** A ground truth only: the image frame (0-based) of each map in `frames`. */
+  at?: number[];
+  /** A ground truth only: what it is, as a draft's `source` records it. */
+  source?: Extract<LabelSource, { kind: 'dataset-gt' }>;
   /** Label values present across the file. */
   values: number[];
 }
@@ -131,9 +161,14 @@ export const labelMethods = {
   'labels.import': {
     args: z
       .object({
-        /** Where to read from; a `dataset-gt` variant (CAMUS _gt, EchoNet tracings) joins when the catalog lands. */
+        /**
+         * Where to read from: a label file, or `dataset-gt`, the ground truth of a catalog study (every frame
+         * that has one: CAMUS `_gt` at ED/ES, `half_sequence_gt`, EchoNet tracings rasterised as the LV cavity;
+         * a `not-found` error when it has none). Source files are only read.
+         */
         source: z.discriminatedUnion('kind', [
           z.object({ kind: z.literal('file'), path: filePath, format: z.enum([...LABEL_FILE_FORMATS, 'auto']) }).strict(),
+          z.object({ kind: z.literal('dataset-gt'), study: studyId }).strict(),
         ]),
         width: side,
         height: side,

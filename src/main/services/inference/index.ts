@@ -5,3 +5,5 @@ export { loadPack } from './packs/load-pack.ts';
 export type { LoadedPack } from './packs/load-pack.ts';
 export { PackRegistry } from './packs/pack-registry.ts';
 export { SYNTHETIC_NOTICE } from './results/result-files.ts';
+export { studySources } from './conditioning/study-sources.ts';
+export type { StudySources } from './conditioning/study-sources.ts';

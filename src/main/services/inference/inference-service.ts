@@ -23,6 +23,7 @@ import type { DicomLibrary } from '../dicom/index.ts';
 import type { JobContext, JobsService } from '../jobs/jobs-service.ts';
 import { readFrame, type FrameRead } from './conditioning/frame-source.ts';
 import { readLabelMap, toPackLabels, type LabelMapRead } from './conditioning/label-map.ts';
+import type { StudySources } from './conditioning/study-sources.ts';
 import { resizeLinear, resizeNearest } from './images/resample.ts';
 import type { LoadedPack } from './packs/load-pack.ts';
 import { PackRegistry } from './packs/pack-registry.ts';
@@ -37,6 +38,8 @@ export interface InferenceOptions {
   version: string;
   jobs: JobsService;
   dicom: DicomLibrary;
+  /** Label drafts and catalog studies, for conditioning on them and pairing results with their frames. */
+  studies?: StudySources;
   /** CPU threads per session (default: CARDIOSYNTH_THREADS, else one less than the cores, 1 to 8). */
   threads?: number;
 }
@@ -85,7 +88,7 @@ export class InferenceService {
   async previewLabels(conditioning: ConditioningSource, packRef: string): Promise<LabelMapPreview> {
     const pack = await this.packs.resolve(packRef);
     const m = pack.manifest;
-    return toPackLabels(await readLabelMap(conditioning, m.conditioning), m.conditioning, m.resolution.width, m.resolution.height);
+    return toPackLabels(await readLabelMap(conditioning, m.conditioning, this.opts.studies), m.conditioning, m.resolution.width, m.resolution.height);
   }
 
   /** The label map as given, with unknown values mapped to background (what is saved with each result). */
@@ -102,16 +105,16 @@ export class InferenceService {
     const { width: W, height: H } = m.resolution;
     if (req.init && !pack.summary.img2img) throw new AppError('invalid-argument', `pack ${pack.summary.key} has no vae_encoder, so it cannot start from an image (img2img)`);
     if (req.init && !(req.strength !== undefined && req.strength > 0 && req.strength <= 1)) throw new AppError('invalid-argument', `img2img needs a strength in (0, 1], not ${req.strength}`);
-    const read = await readLabelMap(req.conditioning, m.conditioning);
+    const read = await readLabelMap(req.conditioning, m.conditioning, this.opts.studies);
     const preview = toPackLabels(read, m.conditioning, W, H);
     const background = m.conditioning.labels.find((l) => l.value === 0)?.value ?? m.conditioning.labels[0].value;
     const given = { labels: InferenceService.ownSizeLabels(read, preview, background), width: read.width, height: read.height };
     let init: (FrameRead & { packGrey: Uint8Array }) | null = null;
     if (req.init) {
-      const f = await readFrame(req.init, this.opts.dicom);
+      const f = await readFrame(req.init, this.opts.dicom, this.opts.studies);
       init = { ...f, packGrey: resizeLinear(f.grey, f.width, f.height, W, H) };
     }
-    if (req.source) await readFrame(req.source, this.opts.dicom); // fail now, not when the result is opened
+    if (req.source) await readFrame(req.source, this.opts.dicom, this.opts.studies); // fail now, not when the result is opened
     const seeds = seedsFor(req.seedMode, req.seed, req.count);
     const title = `${req.count} × ${pack.summary.name}`;
     return this.opts.jobs.submit({
@@ -232,7 +235,7 @@ export class InferenceService {
     const img = this.results.image(id);
     const src = r.record.source;
     let source: FrameRead | null = null;
-    if (src) source = await readFrame(src, this.opts.dicom);
+    if (src) source = await readFrame(src, this.opts.dicom, this.opts.studies);
     const width = source?.width ?? img.width;
     const height = source?.height ?? img.height;
     const channels = img.channels;
@@ -256,7 +259,7 @@ export class InferenceService {
     } catch {
       palette = r.record.labelMap.values.map((v) => ({ value: v, name: `label ${v}`, color: ['#000000', '#ff3b30', '#34c759', '#0a84ff', '#ffcc00', '#af52de'][v % 6] }));
     }
-    return { id, width, height, source: source?.rgba ?? null, sourceLabel: source?.label ?? 'no source frame (label map only)', result, labels, palette };
+    return { id, width, height, source: source?.rgba ?? null, sourceLabel: source?.label ?? 'no source frame (label map only)', pixelAspect: source?.pixelAspect ?? 1, result, labels, palette };
   }
 
   dispose(): Promise<void> {

@@ -48,7 +48,8 @@ export function dicomSpacing(ds: DataSet): { spacingMm: [number, number] | null;
 
 const cache = new Map<string, { mtimeMs: number; geometry: ImageGeometry }>();
 
-export async function imageGeometry(key: ImageKey): Promise<ImageGeometry> {
+/** The grid of a DICOM file (catalog studies: study-labels.ts studyGeometry). */
+export async function imageGeometry(key: Extract<ImageKey, { kind: 'dicom-file' }>): Promise<ImageGeometry> {
   const path = key.path;
   let mtimeMs: number;
   try {

@@ -3,7 +3,7 @@
  * Node; the handlers (src/main/handlers/labels.ts), the CLI and generation call it.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import type { LabelDraftSummary, LabelExportResult, LabelFileFormat, LabelImportResult, LabelSource, StoredLabelMap } from '../../../shared/contract/labels.ts';
 import { AppError } from '../../../shared/errors.ts';
@@ -11,10 +11,12 @@ import { imageKeyTitle, type ImageKey } from '../../../shared/labels/image-key.t
 import { decodeMapText } from '../../../shared/labels/map-codec.ts';
 import { knownValues, mergePalette, maxLabelValue, type LabelDef } from '../../../shared/labels/palette.ts';
 import { labelDefSchema } from '../../../shared/labels/palette-schema.ts';
+import type { Catalog } from '../datasets/catalog/index.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 import { imageGeometry, type ImageGeometry } from './image-geometry.ts';
 import { readLabelFile } from './label-files.ts';
 import { LabelStore } from './label-store.ts';
+import { readGroundTruth, studyGeometry } from './study-labels.ts';
 import { writeLabelNifti } from './nifti-labels.ts';
 import { encodeGreyPng, encodeIndexPng } from './png-labels.ts';
 
@@ -24,6 +26,14 @@ export { writeLabelNifti } from './nifti-labels.ts';
 export { encodeGreyPng, encodeIndexPng, decodeLabelPng } from './png-labels.ts';
 export { imageGeometry } from './image-geometry.ts';
 export type { ImageGeometry } from './image-geometry.ts';
+export { readGroundTruth, studyGeometry } from './study-labels.ts';
+
+export interface LabelServiceOptions {
+  /** The study catalog, for drafts of catalog studies (their grid) and their ground truth. */
+  catalog?: () => Catalog;
+}
+
+export type ImportSource = { kind: 'file'; path: string; format: LabelFileFormat | 'auto' } | { kind: 'dataset-gt'; study: string };
 
 export interface PutRequest {
   key: ImageKey;
@@ -45,20 +55,36 @@ export interface ExportRequest {
 }
 
 function checkKey(key: ImageKey): ImageKey {
+  if (key.kind === 'catalog-study') {
+    if (!key.study.trim()) throw new AppError('invalid-argument', 'label maps of catalog studies are keyed by the study id, not an empty one');
+    return { kind: key.kind, study: key.study };
+  }
   if (!isAbsolute(key.path)) throw new AppError('invalid-argument', `label maps are keyed by the image's absolute path, not "${key.path}"`);
   return { kind: key.kind, path: resolve(key.path) };
+}
+
+function inside(dir: string, path: string): boolean {
+  const r = relative(dir, path);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 }
 
 export class LabelService {
   private storeInstance: LabelStore | null = null;
   private readonly dbPath: string;
   private readonly dataDir: string;
-  /** The image's grid; replaceable in tests and when other image sources arrive. */
-  geometry: (key: ImageKey) => Promise<ImageGeometry> = imageGeometry;
+  private readonly catalogOf: (() => Catalog) | null;
+  /** The image's grid: a DICOM file's header, or the catalog's view of a study. Replaceable in tests. */
+  geometry: (key: ImageKey) => Promise<ImageGeometry> = (key) => (key.kind === 'dicom-file' ? imageGeometry(key) : studyGeometry(this.catalog(key.study), key.study));
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, opts: LabelServiceOptions = {}) {
     this.dataDir = dataDir;
     this.dbPath = join(dataDir, 'catalog.sqlite');
+    this.catalogOf = opts.catalog ?? null;
+  }
+
+  private catalog(study: string): Catalog {
+    if (!this.catalogOf) throw new AppError('unsupported', `${study}: catalog studies need the study catalog, which this command does not open`);
+    return this.catalogOf();
   }
 
   /** Opened on first use, so commands that never touch labels never create the database. */
@@ -93,7 +119,7 @@ export class LabelService {
     const key = checkKey(req.key);
     const g = await this.geometry(key);
     if (g.width !== req.width || g.height !== req.height || g.frames !== req.frameCount) {
-      throw new AppError('conflict', `${key.path}: the image is ${g.width}x${g.height} with ${g.frames} frame(s), not ${req.width}x${req.height} with ${req.frameCount}`);
+      throw new AppError('conflict', `${imageKeyTitle(key)}: the image is ${g.width}x${g.height} with ${g.frames} frame(s), not ${req.width}x${req.height} with ${req.frameCount}`);
     }
     const known = knownValues(req.palette);
     const frames = req.frames.map(({ frame, map }) => {
@@ -111,11 +137,19 @@ export class LabelService {
     return this.store.put({ ...req, key, frames });
   }
 
-  async import(args: { source: { kind: 'file'; path: string; format: LabelFileFormat | 'auto' }; width: number; height: number; frameCount: number; values: number[]; maxLabel?: number }): Promise<LabelImportResult> {
-    const path = resolve(args.source.path);
+  /**
+   * Reads label maps to apply as an edit: a label file, or a catalog study's ground truth (every labelled
+   * frame, with `at` saying which). Nothing is saved and the source files are only read.
+   */
+  async import(args: { source: ImportSource; width: number; height: number; frameCount: number; values: number[]; maxLabel?: number }): Promise<LabelImportResult> {
     const known = new Uint8Array(256);
     for (const v of args.values) known[v] = 1;
     known[0] = 1;
+    if (args.source.kind === 'dataset-gt') {
+      const study = args.source.study;
+      return readGroundTruth(this.catalog(study), study, { width: args.width, height: args.height, frameCount: args.frameCount, known });
+    }
+    const path = resolve(args.source.path);
     const r = await readLabelFile(path, {
       format: args.source.format,
       known,
@@ -139,7 +173,8 @@ export class LabelService {
     const path = req.path ? resolve(req.path) : this.defaultExportPath(key, req.format, req.frame, ext);
     if (req.format === 'nifti' && !/\.nii(\.gz)?$/i.test(path)) throw new AppError('invalid-argument', `${path}: a NIfTI file name ends in .nii or .nii.gz`);
     if (png && !/\.png$/i.test(path)) throw new AppError('invalid-argument', `${path}: a PNG file name ends in .png`);
-    if (path === key.path) throw new AppError('conflict', `${path}: is the image itself; source images are never overwritten`);
+    if (key.kind === 'dicom-file' && path === key.path) throw new AppError('conflict', `${path}: is the image itself; source images are never overwritten`);
+    if (key.kind === 'catalog-study') this.refuseInsideDataset(key.study, path);
     if (existsSync(path)) {
       if (statSync(path).isDirectory()) throw new AppError('invalid-argument', `${path}: is a folder; give a file name`);
       if (!req.overwrite) throw new AppError('conflict', `${path}: already exists; choose another name or allow overwriting`);
@@ -176,8 +211,20 @@ export class LabelService {
     return { path: file, labels: mergePalette([{ value: 0, name: 'background', color: '#000000' }], labels) };
   }
 
+  /** Datasets are never modified: no label file is written inside a catalog study's dataset folder. */
+  private refuseInsideDataset(study: string, path: string): void {
+    let root: string;
+    try {
+      root = this.catalog(study).store.study(study).datasetRoot;
+    } catch {
+      return; // no catalog here (the CLI), or the study left it: its folder is unknown
+    }
+    if (inside(resolve(root), path)) throw new AppError('conflict', `${path}: is inside the dataset folder ${root}; source datasets are never modified, so save the labels elsewhere`);
+  }
+
   private defaultExportPath(key: ImageKey, format: LabelFileFormat, frame: number | 'all', ext: string): string {
-    const stem = basename(key.path).replace(/\.[^.]*$/, '') || 'image';
+    // A study id (camus:patient0001:4CH) becomes camus_patient0001_4CH.
+    const stem = (key.kind === 'dicom-file' ? basename(key.path).replace(/\.[^.]*$/, '') : key.study.replace(/[^A-Za-z0-9._-]+/g, '_')) || 'image';
     const base = `${stem}_labels_${frame === 'all' ? 'all' : `f${frame}`}${format === 'png-grey' ? '_grey' : ''}`;
     const dir = join(this.dataDir, 'label-exports');
     let path = join(dir, base + ext);

@@ -45,6 +45,8 @@ export function CompareDialog({ id, onClose }: { id: string; onClose(): void }) 
     paint(right.current, blendLabels(cmp.result, cmp.labels, table, a), cmp.width, cmp.height);
   }, [cmp, overlay, opacity]);
 
+  // Non-square source pixels (CAMUS: about twice as wide as high) are shown at their physical aspect, as the viewer does.
+  const aspect = cmp && Math.abs(cmp.pixelAspect - 1) > 0.01 ? { aspectRatio: `${cmp.width} / ${cmp.height * cmp.pixelAspect}` } : undefined;
   return (
     <div className="gen-backdrop" role="presentation" onClick={onClose}>
       <div className="gen-dialog" role="dialog" aria-modal="true" aria-label="Result beside its source" onClick={(e) => e.stopPropagation()}>
@@ -66,11 +68,11 @@ export function CompareDialog({ id, onClose }: { id: string; onClose(): void }) 
         {cmp && (
           <div className="gen-compare">
             <figure>
-              <canvas ref={left} className="gen-compare-canvas" aria-label="Source frame" />
+              <canvas ref={left} className="gen-compare-canvas" aria-label="Source frame" style={aspect} />
               <figcaption className="small muted">{cmp.source ? `Source: ${cmp.sourceLabel}` : 'Label map (no source frame)'}</figcaption>
             </figure>
             <figure>
-              <canvas ref={right} className="gen-compare-canvas" aria-label="Synthetic result" />
+              <canvas ref={right} className="gen-compare-canvas" aria-label="Synthetic result" style={aspect} />
               <figcaption className="small">
                 <span className="warn-text">SYNTHETIC</span> result at {cmp.width}×{cmp.height}
               </figcaption>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ResultSummary } from '../../../shared/inference-types.ts';
+import type { ResultRecord, ResultSummary } from '../../../shared/inference-types.ts';
+import { imageKeyTitle } from '../../../shared/labels/image-key.ts';
 import { describeError, getApi } from '../api/get-api.ts';
 import { useStore } from '../components/use-store.ts';
 import { jobsStore } from './jobs-feed.ts';
@@ -22,6 +23,27 @@ function Thumb({ id }: { id: string }) {
   return <canvas ref={ref} className="gen-thumb pixelated" />;
 }
 
+/** Where the label map came from, with the draft revision or ground-truth file it was read from. */
+function labelMapText(l: ResultRecord['labelMap']): string {
+  switch (l.kind) {
+    case 'draft':
+      return `label draft of ${l.name ?? (l.key ? imageKeyTitle(l.key) : '?')}, frame ${(l.frame ?? 0) + 1}, revision ${l.revision} (checksum ${l.checksum})`;
+    case 'ground-truth':
+      return `ground truth of ${l.study}, frame ${(l.frame ?? 0) + 1} (${l.groundTruth}: ${l.path})`;
+    case 'file':
+      return `${l.path}${l.frame ? ` frame ${l.frame}` : ''} (${l.encodingDetected})`;
+    default:
+      return `inline ${l.width}×${l.height}`;
+  }
+}
+
+function sourceText(s: ResultRecord['source']): string {
+  if (!s) return 'none';
+  if (s.kind === 'instance') return `frame ${s.frame + 1} of the open study`;
+  if (s.kind === 'study') return `${s.study}, frame ${s.frame + 1}`;
+  return s.path;
+}
+
 function Provenance({ r }: { r: ResultSummary['record'] }) {
   const rows: [string, string][] = [
     ['Pack', `${r.pack.key} (sha256 ${r.pack.sha256.slice(0, 12)}…)`],
@@ -32,8 +54,8 @@ function Provenance({ r }: { r: ResultSummary['record'] }) {
     ['Guidance', String(r.guidance)],
     ['Control', `scale ${r.controlScale}, steps ${r.controlStart}–${r.controlEnd}`],
     ['img2img', r.strength === null ? 'no' : `strength ${r.strength}`],
-    ['Label map', r.labelMap.path ? `${r.labelMap.path}${r.labelMap.frame ? ` frame ${r.labelMap.frame}` : ''} (${r.labelMap.encodingDetected})` : `inline ${r.labelMap.width}×${r.labelMap.height}`],
-    ['Source', r.source ? (r.source.kind === 'instance' ? `frame ${r.source.frame + 1} of the open study` : r.source.path) : 'none'],
+    ['Label map', labelMapText(r.labelMap)],
+    ['Source', sourceText(r.source)],
     ['Provider', `${r.provider.active} (${r.provider.threads} threads)`],
     ['Time', `${r.timings.totalMs} ms (${r.timings.msPerStep} ms/step, load ${r.timings.loadMs} ms)`],
     ['Tokens', `${r.tokens.prompt}${r.tokens.truncated ? ' (truncated to the pack’s length)' : ''}`],

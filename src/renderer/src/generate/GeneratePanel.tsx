@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AppInfo } from '../../../shared/contract.ts';
-import type { InstanceSummary } from '../../../shared/dicom-types.ts';
-import type { GenerateRequest, PackListing } from '../../../shared/inference-types.ts';
+import type { ConditioningSource, GenerateRequest, PackListing } from '../../../shared/inference-types.ts';
 import { describeError, getApi } from '../api/get-api.ts';
 import { useStore } from '../components/use-store.ts';
+import type { LabelEditor } from '../labels/label-editor.ts';
 import type { ViewerController } from '../viewport/viewer-controller.ts';
 import { Store } from '../viewport/store.ts';
 import { CompareDialog } from './CompareDialog.tsx';
-import { ConditioningSection, loadPreview } from './ConditioningSection.tsx';
+import { ConditioningSection, fileConditioning, loadPreview } from './ConditioningSection.tsx';
 import { choosePack, formStore } from './form-store.ts';
 import { Gallery } from './Gallery.tsx';
 import { startJobsFeed } from './jobs-feed.ts';
@@ -15,13 +15,15 @@ import { PackSection } from './PackSection.tsx';
 import { composedPrompt, PromptSection } from './PromptSection.tsx';
 import { QueueSection } from './QueueSection.tsx';
 import { SettingsSection } from './SettingsSection.tsx';
+import { conditioningOf, saveDraftFirst, viewerFrame, viewerLabels } from './viewer-labels.ts';
 import './generate.css';
 
 const listingStore = new Store<{ listing: PackListing | null; error: string | null }>({ listing: null, error: null });
 
 interface Props {
   viewer: ViewerController;
-  selected: InstanceSummary | null;
+  /** The label editor: its draft of the shown frame is the default conditioning. */
+  labels: LabelEditor;
   info: AppInfo | null;
 }
 
@@ -29,7 +31,7 @@ interface Props {
  * The Generate tab: pick a pack, compose a prompt, give a label map, set sampling, generate (queued as a job),
  * follow progress, and review results in the gallery.
  */
-export function GeneratePanel({ viewer, selected, info }: Props) {
+export function GeneratePanel({ viewer, labels, info }: Props) {
   const { listing, error: listError } = useStore(listingStore);
   const form = useStore(formStore);
   const [submitError, setSubmitError] = useState<string | null>(null);
@@ -55,20 +57,37 @@ export function GeneratePanel({ viewer, selected, info }: Props) {
     if (!pack) return;
     setSubmitError(null);
     const f = formStore.get();
-    if (!f.labelPath.trim()) {
+    let conditioning: ConditioningSource | null;
+    const shown = viewerLabels(viewer, labels);
+    if (f.labelSource === 'viewer') {
+      if (shown.kind === 'none') {
+        setSubmitError(shown.reason);
+        return;
+      }
+      conditioning = conditioningOf(shown);
+    } else conditioning = fileConditioning(f);
+    if (!conditioning) {
       setSubmitError('Give a label map file: generation is conditioned on one.');
       return;
     }
-    const frame = selected ? { kind: 'instance' as const, instanceId: selected.id, frame: viewer.shownFrame() } : undefined;
+    const frame = viewerFrame(viewer) ?? undefined;
     if (f.img2img && !frame) {
       setSubmitError('img2img starts from the viewer’s frame: open an image first.');
       return;
+    }
+    if (conditioning.kind === 'draft') {
+      try {
+        await saveDraftFirst(labels);
+      } catch (e) {
+        setSubmitError(describeError(e));
+        return;
+      }
     }
     const request: GenerateRequest = {
       pack: pack.key,
       prompt: composedPrompt(pack),
       negative: f.negative,
-      conditioning: { kind: 'file', path: f.labelPath.trim(), frame: f.labelFrame, encoding: f.labelEncoding },
+      conditioning,
       ...(f.img2img && frame ? { init: frame, strength: f.strength } : {}),
       ...(f.pairWithViewer && frame ? { source: frame } : {}),
       scheduler: f.scheduler,
@@ -84,7 +103,7 @@ export function GeneratePanel({ viewer, selected, info }: Props) {
     };
     setSubmitting(true);
     try {
-      void loadPreview(pack);
+      void loadPreview(pack, conditioning);
       await getApi()['generate.start']({ request });
       queueRef.current?.scrollIntoView({ block: 'start' });
       // The next batch continues the seeds instead of repeating them.
@@ -100,8 +119,8 @@ export function GeneratePanel({ viewer, selected, info }: Props) {
     <div className="generate" aria-label="Generate panel">
       <PackSection listing={listing} selected={pack} canPick={canPick} onListing={(l) => listingStore.set({ listing: l })} onChoose={choosePack} />
       {listError && <p role="alert" className="error-text small">{listError}</p>}
-      <PromptSection pack={pack} />
-      <ConditioningSection pack={pack} selected={selected} canPick={canPick} />
+      <PromptSection pack={pack} viewer={viewer} />
+      <ConditioningSection pack={pack} viewer={viewer} editor={labels} canPick={canPick} />
       <SettingsSection />
       <div className="gen-go">
         <button type="button" className="primary" onClick={() => void generate()} disabled={!pack || submitting || form.controlStart >= form.controlEnd}>

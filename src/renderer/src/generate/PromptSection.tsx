@@ -1,16 +1,41 @@
+import { useState } from 'react';
 import { composePrompt } from '../../../shared/prompt-template.ts';
 import type { PackSummary } from '../../../shared/inference-types.ts';
-import { useStore } from '../components/use-store.ts';
+import { useStore, useStoreSelect } from '../components/use-store.ts';
+import type { ViewerController } from '../viewport/viewer-controller.ts';
 import { formStore } from './form-store.ts';
+import { studyPromptFields } from './study-prompt.ts';
 
 /** The pack's structured prompt fields (view, phase, quality, sex, age, EF...) plus free text and a negative prompt. */
-export function PromptSection({ pack }: { pack: PackSummary | null }) {
+export function PromptSection({ pack, viewer }: { pack: PackSummary | null; viewer: ViewerController }) {
   const f = useStore(formStore);
+  const [note, setNote] = useState<string | null>(null);
+  const catalogStudy = useStoreSelect(viewer.state, (s) => (s.viewable?.source === 'catalog' ? s.viewable.id : null));
   const fields = pack?.prompt.fields ?? {};
   const prompt = pack ? composePrompt(pack.prompt.template || Object.keys(fields).map((k) => `{${k}}`).join(', '), f.fields, f.freeText) : f.freeText;
+  // The shown catalog study's view, phase, quality, sex, age and EF, in the pack's words.
+  const fillFromStudy = () => {
+    const v = viewer.state.get().viewable;
+    if (!pack || !v?.study) return;
+    const frame = viewer.shownFrame();
+    const filled = studyPromptFields(fields, v.study.study, frame, { ed: v.edFrame, es: v.esFrame });
+    formStore.set({ fields: { ...formStore.get().fields, ...filled } });
+    const names = Object.keys(filled);
+    setNote(names.length ? `From ${v.id}, frame ${frame + 1}: ${names.map((n) => `${n} ${filled[n]}`).join(', ')}` : `${v.id} says nothing this pack's fields can take`);
+  };
   return (
     <section className="gen-section" aria-label="Prompt">
       <h3>Prompt</h3>
+      <div className="gen-row">
+        <button type="button" onClick={fillFromStudy} disabled={!pack || !catalogStudy} title={catalogStudy ? `Set the fields from ${catalogStudy}` : 'Open a catalog study (CAMUS, EchoNet-Dynamic) to take its fields'}>
+          Fill from the study
+        </button>
+        {note && (
+          <span className="muted small" role="status" aria-label="Prompt fields filled">
+            {note}
+          </span>
+        )}
+      </div>
       <div className="gen-fields">
         {Object.entries(fields).map(([name, options]) => (
           <label key={name} className="gen-field">

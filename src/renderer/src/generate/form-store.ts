@@ -11,6 +11,8 @@ export interface GenerateForm {
   fields: Record<string, string>;
   freeText: string;
   negative: string;
+  /** Condition on the label map shown in the viewer (the draft, else the ground truth) or on a file. */
+  labelSource: 'viewer' | 'file';
   labelPath: string;
   labelFrame: number;
   labelEncoding: LabelFileEncoding;
@@ -36,6 +38,7 @@ export const formStore = new Store<GenerateForm>({
   fields: {},
   freeText: '',
   negative: '',
+  labelSource: 'viewer',
   labelPath: '',
   labelFrame: 0,
   labelEncoding: 'auto',

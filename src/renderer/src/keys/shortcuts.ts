@@ -43,7 +43,7 @@ const VIEWER_SHORTCUTS: Shortcut[] = [
   // Shift + the letter: the plain letters E, S and O are label-editor tools (eraser, smooth, outline).
   { keys: ['E'], shift: true, label: 'Shift + E', action: 'Go to end-diastole (ED), where the study states it', run: (c) => c.viewer.jumpToPhase('ED') },
   { keys: ['S'], shift: true, label: 'Shift + S', action: 'Go to end-systole (ES), where the study states it', run: (c) => c.viewer.jumpToPhase('ES') },
-  { keys: ['O'], shift: true, label: 'Shift + O', action: 'Ground-truth label overlay on / off', run: (c) => c.toggleOverlay() },
+  { keys: ['O'], shift: true, label: 'Shift + O', action: 'Ground-truth label overlay on / off (on a frame with a label draft: its outline, over the draft)', run: (c) => c.toggleOverlay() },
   { keys: [']'], label: ']', action: 'Faster (up to 4×)', run: (c) => c.viewer.changeSpeed(1) },
   { keys: ['['], label: '[', action: 'Slower (down to 0.25×)', run: (c) => c.viewer.changeSpeed(-1) },
   { keys: ['+', '='], label: '+', action: 'Zoom in', run: (c) => c.viewer.zoomBy(1.25) },

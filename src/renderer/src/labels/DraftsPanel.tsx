@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { LabelDraftSummary } from '../../../shared/contract/labels.ts';
+import type { ImageKey } from '../../../shared/labels/image-key.ts';
 import { describeError, getApi } from '../api/get-api.ts';
 import { useStoreSelect } from '../components/use-store.ts';
 import type { LabelEditor } from './label-editor.ts';
 
-/** Every saved label draft in the data folder; opening one opens its image. */
-export function DraftsPanel({ editor, onOpen }: { editor: LabelEditor; onOpen: (path: string) => void }) {
+/** Every saved label draft in the data folder (DICOM files and catalog studies); opening one opens its image. */
+export function DraftsPanel({ editor, onOpen }: { editor: LabelEditor; onOpen: (key: ImageKey) => void }) {
   const [drafts, setDrafts] = useState<LabelDraftSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   // Refetch whenever the open image's draft is saved (its revision changes).
@@ -28,9 +29,10 @@ export function DraftsPanel({ editor, onOpen }: { editor: LabelEditor; onOpen: (
       <ul className="instances">
         {drafts?.map((d) => (
           <li key={d.keyId}>
-            <button type="button" className={d.keyId === current ? 'instance selected' : 'instance'} onClick={() => onOpen(d.key.path)} title={d.key.path} aria-label={`Open ${d.title} with its labels`}>
+            <button type="button" className={d.keyId === current ? 'instance selected' : 'instance'} onClick={() => onOpen(d.key)} title={d.key.kind === 'dicom-file' ? d.key.path : `catalog study ${d.key.study}`} aria-label={`Open ${d.title} with its labels`}>
               <span className="instance-text">
                 <span className="instance-name">{d.title}</span>
+                <span className="muted small">{d.key.kind === 'dicom-file' ? 'DICOM file' : 'catalog study'}{d.source.kind === 'dataset-gt' ? ' · from its ground truth' : ''}</span>
                 <span className="muted small">
                   {d.labelledFrames.length}/{d.frameCount} frame(s) labelled · rev {d.revision}
                 </span>

@@ -31,8 +31,29 @@ export function LabelFiles({ editor, pickFile }: { editor: LabelEditor; pickFile
   };
   return (
     <section aria-label="Label files">
-      <h4>{s.hasDraft ? 'Load a label file' : 'Start from'}</h4>
-      {!s.hasDraft && <div className="muted small">Empty: just draw. Or load a label map (NIfTI, index or grey PNG) to correct:</div>}
+      <h4>{s.hasDraft ? 'Load labels' : 'Start from'}</h4>
+      {!s.hasDraft && (
+        <div className="muted small">
+          Empty: just draw. Or {s.groundTruthFrames ? "start from the study's ground truth, or " : ''}load a label map (NIfTI, index or grey PNG) to correct:
+        </div>
+      )}
+      {s.groundTruthFrames && (
+        <div className="labels-row">
+          <button
+            type="button"
+            onClick={() => void act(() => editor.startFromGroundTruth())}
+            disabled={busy || s.loading || s.groundTruthFrames.length === 0}
+            title={s.hasDraft ? 'Replace the labels of every frame that has ground truth with it (one undo step)' : 'Copy the ground truth of every labelled frame into the draft (one undo step)'}
+          >
+            {s.hasDraft ? 'Load ground truth' : 'Start from ground truth'}
+          </button>
+          <span className="muted small" aria-label="Ground truth of this study">
+            {s.groundTruthFrames.length === 0
+              ? 'This study has no ground truth (no CAMUS _gt or labelled cine, no EchoNet tracing).'
+              : `${s.groundTruthFrames.length} labelled frame(s); the dataset's files are only read.`}
+          </span>
+        </div>
+      )}
       <form
         className="labels-row"
         onSubmit={(e) => {

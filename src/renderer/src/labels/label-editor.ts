@@ -4,21 +4,21 @@
  * viewer controller); components read its store. Pixels and history live in the image's LabelDocument
  * (src/shared/labels), so everything here is orchestration: which frame, locks, autosave, files.
  */
-import type { LabelExportResult, LabelFileFormat } from '../../../shared/contract/labels.ts';
-import type { InstanceSummary } from '../../../shared/dicom-types.ts';
+import type { GroundTruthKind, LabelExportResult, LabelFileFormat } from '../../../shared/contract/labels.ts';
 import { paintSegment, snapToGrid, MAX_BRUSH_SIZE, type BrushTip, type Point } from '../../../shared/labels/brush.ts';
 import type { EditSession } from '../../../shared/labels/edit-session.ts';
 import { floodFill } from '../../../shared/labels/flood-fill.ts';
 import { clearLabel, copyMap } from '../../../shared/labels/frame-ops.ts';
-import { imageKeyId, imageKeyTitle } from '../../../shared/labels/image-key.ts';
+import { imageKeyId, imageKeyTitle, type ImageKey } from '../../../shared/labels/image-key.ts';
 import { labelMapChecksum } from '../../../shared/labels/label-map.ts';
 import { fillPolygon } from '../../../shared/labels/lasso.ts';
 import { fillHoles, smoothLabel } from '../../../shared/labels/morphology.ts';
 import { CAMUS_LABELS, mergePalette, nextFreeValue, PALETTE_PRESETS, type LabelDef } from '../../../shared/labels/palette.ts';
 import { describeError, getApi } from '../api/get-api.ts';
 import { Store } from '../viewport/store.ts';
+import type { Viewable } from '../viewport/viewable.ts';
 import type { ViewerController } from '../viewport/viewer-controller.ts';
-import { ImageLabels, type SaveStatus } from './image-labels.ts';
+import { ImageLabels, type ImageInfo, type SaveStatus } from './image-labels.ts';
 import { LabelLayer } from './label-layer.ts';
 import { paintPreview } from './preview.ts';
 
@@ -53,6 +53,8 @@ export interface LabelEditorState {
   note: string | null;
   /** Where the draft started (shown as "Started from …"). */
   sourceText: string;
+  /** A catalog study: its frames with a ground-truth map (possibly none); null for a DICOM file. */
+  groundTruthFrames: number[] | null;
   hasDraft: boolean;
   /** Bumped when pixels change, so views that show counts re-render. */
   version: number;
@@ -83,6 +85,7 @@ const initial: LabelEditorState = {
   redoLabel: null,
   note: null,
   sourceText: 'empty',
+  groundTruthFrames: null,
   hasDraft: false,
   version: 0,
 };
@@ -104,21 +107,24 @@ export class LabelEditor {
   private stroke: { session: EditSession; last: Point; value: number } | null = null;
   private lasso: Point[] | null = null;
   private hover: Point | null = null;
+  /** Whether each frame of the open image has any labelled pixel (computed when asked, dropped on change). */
+  private readonly labelled = new Map<number, boolean>();
   /** Milliseconds spent handling each drawing pointer event (down: fills and dabs; move: stroke segments), for
    * the benchmark; the last 5000 of each. */
   readonly timings = { down: [] as number[], move: [] as number[] };
 
   constructor(viewer: ViewerController) {
     this.viewer = viewer;
-    let lastInstance: InstanceSummary | null = null;
+    let lastTarget = '';
     let lastFrame = -1;
     viewer.state.subscribe(() => {
       const s = viewer.state.get();
-      // Label drafts are keyed by DICOM file for now; catalog studies get their own key in a later change.
-      const instance = s.viewable?.instance ?? null;
-      if (instance !== lastInstance) {
-        lastInstance = instance;
-        void this.openImage(instance);
+      // DICOM files are keyed by path, catalog studies by their stable study id.
+      const target = imageTarget(s.viewable);
+      const id = target ? `${imageKeyId(target.info.key)}|${target.info.width}x${target.info.height}x${target.info.frames}` : '';
+      if (id !== lastTarget) {
+        lastTarget = id;
+        void this.openImage(target);
       }
       if (s.frame !== lastFrame && !s.playing) {
         lastFrame = s.frame;
@@ -132,6 +138,38 @@ export class LabelEditor {
     return this.current;
   }
 
+  /** The key of the image being labelled. */
+  get imageKey(): ImageKey | null {
+    return this.current?.info.key ?? null;
+  }
+
+  /**
+   * Whether the open draft has labels on `frame` of `viewable` (a loaded map with a labelled pixel). With
+   * `shown`, only while the editor's labels are visible: the ground-truth overlay then draws itself as an
+   * outline over them.
+   */
+  hasLabelsOn(viewable: Viewable, frame: number, { shown = false } = {}): boolean {
+    const labels = this.current;
+    const s = this.state.get();
+    if (!labels || (shown && (!s.overlayVisible || s.opacity <= 0))) return false;
+    const target = imageTarget(viewable);
+    if (!target || imageKeyId(target.info.key) !== imageKeyId(labels.info.key)) return false;
+    const map = labels.displayMap(frame);
+    if (!map) return false;
+    let any = this.labelled.get(frame);
+    if (any === undefined) {
+      any = false;
+      for (let i = 0; i < map.length; i++) {
+        if (map[i] !== 0) {
+          any = true;
+          break;
+        }
+      }
+      this.labelled.set(frame, any);
+    }
+    return any;
+  }
+
   /** The checksum of the shown frame's map (tests, and the panel's "unchanged" check). */
   checksum(frame = this.state.get().frame): string | null {
     const d = this.current?.doc.get(frame);
@@ -140,24 +178,25 @@ export class LabelEditor {
 
   // ----- image and frame -----
 
-  private async openImage(instance: InstanceSummary | null): Promise<void> {
+  private async openImage(target: ImageTarget | null): Promise<void> {
     const seq = ++this.openSeq;
     this.cancelInteraction();
     const previous = this.current;
     this.detachCurrent();
     if (previous) void previous.flush();
-    if (!instance || instance.frames === 0) {
-      this.state.set({ imageTitle: null, imageKeyId: null, width: 0, height: 0, frames: 0, loading: false, error: null, frameReady: false, hasDraft: false });
+    if (!target) {
+      this.state.set({ imageTitle: null, imageKeyId: null, width: 0, height: 0, frames: 0, loading: false, error: null, frameReady: false, hasDraft: false, groundTruthFrames: null });
       this.layer.setSource(null);
       return;
     }
-    const key = { kind: 'dicom-file' as const, path: instance.path };
+    const { info } = target;
+    const key = info.key;
     const id = imageKeyId(key);
-    this.state.set({ imageTitle: imageKeyTitle(key), imageKeyId: id, width: instance.columns, height: instance.rows, frames: instance.frames, loading: true, error: null, frameReady: false });
+    this.state.set({ imageTitle: info.title, imageKeyId: id, width: info.width, height: info.height, frames: info.frames, loading: true, error: null, frameReady: false, groundTruthFrames: target.groundTruthFrames });
     try {
       let labels = this.recent.get(id);
-      if (!labels || labels.info.width !== instance.columns || labels.info.height !== instance.rows || labels.info.frames !== instance.frames) {
-        labels = await ImageLabels.open({ key, width: instance.columns, height: instance.rows, frames: instance.frames, title: imageKeyTitle(key) });
+      if (!labels || labels.info.width !== info.width || labels.info.height !== info.height || labels.info.frames !== info.frames) {
+        labels = await ImageLabels.open(info);
       }
       if (seq !== this.openSeq) return;
       this.recent.delete(id);
@@ -175,7 +214,9 @@ export class LabelEditor {
 
   private attach(labels: ImageLabels): void {
     this.current = labels;
+    this.labelled.clear();
     labels.onFrameLoaded = (f) => {
+      this.labelled.delete(f);
       if (f === this.state.get().frame) this.state.set({ frameReady: true });
       this.layer.invalidate(f, { x0: 0, y0: 0, x1: labels.info.width, y1: labels.info.height });
     };
@@ -186,7 +227,10 @@ export class LabelEditor {
     });
     this.save.set(labels.status.get());
     this.unsubscribeDoc = labels.doc.subscribe((changes) => {
-      for (const c of changes) this.layer.invalidate(c.frame, c.rect);
+      for (const c of changes) {
+        this.labelled.delete(c.frame);
+        this.layer.invalidate(c.frame, c.rect);
+      }
       this.syncHistory();
     });
     for (let v = 0; v < 256; v++) labels.doc.locked[v] = this.state.get().locked.has(v) ? 1 : 0;
@@ -538,8 +582,47 @@ export class LabelEditor {
       await Promise.all(targets.map((f) => labels.ensureFrame(f)));
       const what = `Load ${res.path.split(/[\\/]/).pop()}`;
       const entry = labels.doc.apply(what, targets, (s, f) => copyMap(s, res.frames.length === 1 ? res.frames[0] : res.frames[f]));
-      labels.setSource({ kind: 'file', path: res.path, format: res.format });
+      if (res.format !== 'dataset-gt') labels.setSource({ kind: 'file', path: res.path, format: res.format });
       this.state.set({ error: null, note: `${what}: ${targets.length} frame(s), labels ${res.values.join(', ')}${entry ? '' : ' (no change)'}`, sourceText: sourceText(labels) });
+    } catch (err) {
+      this.state.set({ error: describeError(err) });
+    }
+  }
+
+  /**
+   * Starts the draft from the open catalog study's ground truth: every frame that has one (CAMUS `_gt` at
+   * ED/ES and `half_sequence_gt`, EchoNet tracings rasterised as the LV cavity) in one undoable step, as
+   * ITK-SNAP's "load segmentation" before correcting it. Locked labels' pixels are kept; the dataset's files
+   * are only read. Refused, with a note, for a DICOM file or a study without ground truth.
+   */
+  async startFromGroundTruth(): Promise<void> {
+    const labels = this.current;
+    if (!labels) return;
+    const key = labels.info.key;
+    if (key.kind !== 'catalog-study') {
+      this.state.set({ note: 'Ground truth comes with catalog studies (CAMUS, EchoNet-Dynamic, labelled NIfTI); this is a DICOM file' });
+      return;
+    }
+    const palette = this.state.get().palette;
+    try {
+      const res = await getApi()['labels.import']({
+        source: { kind: 'dataset-gt', study: key.study },
+        width: labels.info.width,
+        height: labels.info.height,
+        frameCount: labels.info.frames,
+        values: palette.map((l) => l.value),
+      });
+      const at = res.at ?? [];
+      await Promise.all(at.map((f) => labels.ensureFrame(f)));
+      if (this.current !== labels) return; // another image was opened meanwhile
+      this.cancelInteraction();
+      const maps = new Map(at.map((f, i) => [f, res.frames[i]]));
+      const what = 'Start from ground truth';
+      const entry = labels.doc.apply(what, at, (s, f) => copyMap(s, maps.get(f)!));
+      if (res.source) labels.setSource(res.source);
+      const from = res.source ? res.source.kinds.map((k) => GT_NAMES[k]).join(' and ') : 'the ground truth';
+      this.state.set({ error: null, sourceText: sourceText(labels) });
+      this.revealEntry(at, `${what}: ${at.length} frame(s) from ${from}, labels ${res.values.filter((v) => v > 0).join(', ')}${entry ? '' : ' (no change)'}`);
     } catch (err) {
       this.state.set({ error: describeError(err) });
     }
@@ -665,9 +748,32 @@ function record(list: number[], ms: number): void {
   if (list.length > 5000) list.splice(0, list.length - 5000);
 }
 
+const GT_NAMES: Record<GroundTruthKind, string> = { gt: 'the ED/ES ground truth', 'sequence-gt': 'the labelled cine', tracing: 'the EchoNet tracings' };
+
 function sourceText(labels: ImageLabels): string {
   const s = labels.source;
-  return s.kind === 'file' ? `file ${s.path.split(/[\\/]/).pop()} (${s.format})` : 'empty';
+  if (s.kind === 'file') return `file ${s.path.split(/[\\/]/).pop()} (${s.format})`;
+  if (s.kind === 'dataset-gt') return `the ground truth of ${s.study} (${s.frames.length} frame(s): ${s.kinds.map((k) => GT_NAMES[k]).join(', ')})`;
+  return 'empty';
+}
+
+interface ImageTarget {
+  info: ImageInfo;
+  /** A catalog study's frames with ground truth; null for a DICOM file. */
+  groundTruthFrames: number[] | null;
+}
+
+/** What the editor labels for what the viewer shows: a DICOM file by path, a catalog study by its id. */
+function imageTarget(v: Viewable | null): ImageTarget | null {
+  if (!v || v.frames === 0) return null;
+  if (v.source === 'dicom') {
+    const i = v.instance;
+    if (!i || i.frames === 0) return null;
+    const key: ImageKey = { kind: 'dicom-file', path: i.path };
+    return { info: { key, width: i.columns, height: i.rows, frames: i.frames, title: imageKeyTitle(key) }, groundTruthFrames: null };
+  }
+  const key: ImageKey = { kind: 'catalog-study', study: v.id };
+  return { info: { key, width: v.columns, height: v.rows, frames: v.frames, title: imageKeyTitle(key) }, groundTruthFrames: v.labelledFrames };
 }
 
 function hslHex(h: number, s: number, l: number): string {

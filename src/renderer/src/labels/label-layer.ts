@@ -32,6 +32,10 @@ export interface LabelStyle {
 /** Draws in image pixel coordinates; `pixel` is the size of one screen pixel in image pixels. */
 export type PreviewPainter = (ctx: CanvasRenderingContext2D, pixel: number) => void;
 
+/** Draws over the labels of `frame` (under the tool preview), in image pixel coordinates: the ground-truth
+ * outline a corrected draft is compared with. */
+export type AbovePainter = (ctx: CanvasRenderingContext2D, frame: number) => void;
+
 interface FrameImage {
   frameIndex?: number;
 }
@@ -49,6 +53,7 @@ export class LabelLayer {
   private rasterFrame = -1;
   private dirty: Rect | null = null;
   private preview: PreviewPainter | null = null;
+  private above: AbovePainter | null = null;
   /** The frame cornerstone last drew (the one the user sees and edits). */
   shownFrame = -1;
   /** Milliseconds each overlay draw took (colouring what changed + compositing), the last 5000, for the benchmark. */
@@ -108,6 +113,12 @@ export class LabelLayer {
     this.redraw();
   }
 
+  /** Something drawn over the labels whenever they are drawn (see AbovePainter). */
+  setAbove(above: AbovePainter | null): void {
+    this.above = above;
+    this.redraw();
+  }
+
   setPreview(preview: PreviewPainter | null): void {
     if (!preview && !this.preview) return;
     this.preview = preview;
@@ -150,6 +161,7 @@ export class LabelLayer {
       ctx.globalAlpha = this.style.opacity;
       ctx.drawImage(this.canvas!, 0, 0);
       ctx.globalAlpha = 1;
+      this.above?.(ctx, frame);
     }
     this.preview?.(ctx, 1 / Math.max(1e-6, viewport.scale));
     ctx.restore();

@@ -22,7 +22,8 @@ export function OverlayPanel({ overlay, viewer }: { overlay: LabelOverlay; viewe
     if (v.labelledFrames.length === 0 && v.tracedFrames.length === 0) return 'This study has no ground-truth labels.';
     const list = (fs: number[]) => (fs.length > 12 ? `${fs.length} frames` : `frames ${fs.map((f) => f + 1).join(', ')}`);
     const where = `Labelled: ${list(v.labelledFrames)}.`;
-    if (st.source) return `Frame ${(st.frame ?? 0) + 1}: ${SOURCES[st.source] ?? st.source} (labels ${st.values.filter((x) => x > 0).join(', ') || 'none'}). ${where}`;
+    const underDraft = st.drawnAs === 'outline-over-draft' ? ' Outlined over your label draft.' : st.drawnAs === 'hidden-under-draft' ? ' Hidden under your label draft.' : '';
+    if (st.source) return `Frame ${(st.frame ?? 0) + 1}: ${SOURCES[st.source] ?? st.source} (labels ${st.values.filter((x) => x > 0).join(', ') || 'none'}).${underDraft} ${where}`;
     return `Frame ${(st.frame ?? 0) + 1}: ${s.visible ? 'no label map' : 'overlay hidden'}. ${where}`;
   };
   return (
@@ -45,6 +46,15 @@ export function OverlayPanel({ overlay, viewer }: { overlay: LabelOverlay; viewe
           <label key={m} className="check">
             <input type="radio" name="overlay-mode" checked={s.mode === m} onChange={() => overlay.settings.set({ mode: m })} />
             {m === 'filled' ? 'Filled' : 'Outline'}
+          </label>
+        ))}
+      </div>
+      <div role="radiogroup" aria-label="Ground truth under a label draft" className="segmented" title="On frames where the Labels tab shows a draft with labels">
+        <span className="small">Under a label draft:</span>
+        {(['outline', 'hidden'] as const).map((m) => (
+          <label key={m} className="check">
+            <input type="radio" name="overlay-under-draft" checked={s.underDraft === m} onChange={() => overlay.settings.set({ underDraft: m })} />
+            {m === 'outline' ? 'Contour over it' : 'Hidden'}
           </label>
         ))}
       </div>

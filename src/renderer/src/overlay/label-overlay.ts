@@ -4,6 +4,13 @@
  * lines (long axis and disc chords) on traced frames. Label maps are fetched from `catalog.labelMap` once per
  * frame and kept for the open study; the study's labelled frames are fetched ahead so a playing cine shows
  * its labels from the first loop.
+ *
+ * Where the label editor shows a draft with labels on the frame (a correction of this ground truth), the
+ * ground truth is not drawn under it as set but as its outline over it (or not at all, as the settings say):
+ * the editor's layer calls {@link LabelOverlay.drawAbove} after drawing the draft, so the outline stays
+ * visible on top of the filled draft. The two layers keep their own drawing code: the editor's layer colours
+ * one mutable map incrementally (only what a stroke changed), this one caches an immutable raster per frame
+ * for cine playback; what they share is the 4-neighbour outline rule.
  */
 import type { LabelMapFrame, TracingFrameLines } from '../../../shared/catalog-types.ts';
 import type { Api } from '../../../shared/contract.ts';
@@ -11,7 +18,7 @@ import type { ViewerImage } from '../viewport/frame-image.ts';
 import { Store } from '../viewport/store.ts';
 import type { Viewable } from '../viewport/viewable.ts';
 import type { ViewerController, ViewerLayer } from '../viewport/viewer-controller.ts';
-import { OverlaySettingsStore } from './overlay-settings.ts';
+import { OverlaySettingsStore, type OverlayMode } from './overlay-settings.ts';
 import { renderLabels } from './render-labels.ts';
 
 export interface OverlayStatus {
@@ -22,10 +29,15 @@ export interface OverlayStatus {
   source: LabelMapFrame['source'] | null;
   values: number[];
   tracing: boolean;
+  /** How the map was drawn: as set (filled or outline), as an outline over the editor's draft, or hidden under it. */
+  drawnAs: 'as-set' | 'outline-over-draft' | 'hidden-under-draft' | null;
   error: string | null;
 }
 
-const EMPTY: OverlayStatus = { studyId: null, frame: null, source: null, values: [], tracing: false, error: null };
+/** Whether the label editor shows a draft with labels on this frame of this viewable. */
+export type DraftProbe = (viewable: Viewable, frame: number) => boolean;
+
+const EMPTY: OverlayStatus = { studyId: null, frame: null, source: null, values: [], tracing: false, drawnAs: null, error: null };
 const PREFETCH_IN_FLIGHT = 2;
 
 export class LabelOverlay implements ViewerLayer {
@@ -37,10 +49,14 @@ export class LabelOverlay implements ViewerLayer {
   private maps = new Map<number, LabelMapFrame | null>();
   private inFlight = new Set<number>();
   private queue: number[] = [];
-  private canvases = new Map<number, HTMLCanvasElement>();
+  /** Rasters by `${frame}:${mode}` (the outline over a draft and the filled map can both be needed). */
+  private canvases = new Map<string, HTMLCanvasElement>();
   private tracings: TracingFrameLines[] | null = null;
   private tracingsRequested = false;
   private generation = 0;
+  private draftProbe: DraftProbe = () => false;
+  /** The frame whose ground truth the editor's layer should outline over its draft (set by draw). */
+  private above: number | null = null;
 
   constructor(viewer: ViewerController, api: Api) {
     this.viewer = viewer;
@@ -52,12 +68,31 @@ export class LabelOverlay implements ViewerLayer {
     viewer.addLayer(this);
   }
 
+  /** Tells the overlay where the label editor shows a draft (main.tsx wires the editor in). */
+  setDraftProbe(probe: DraftProbe): void {
+    this.draftProbe = probe;
+    this.viewer.redraw();
+  }
+
+  /**
+   * Called by the label editor's layer after it drew the draft of `frame` (image pixel coordinates): the
+   * ground truth's outline, when draw() found a draft on that frame and the settings ask for it.
+   */
+  drawAbove(ctx: CanvasRenderingContext2D, frame: number): void {
+    if (this.above !== frame) return;
+    const m = this.maps.get(frame);
+    if (!m) return;
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.canvasFor(frame, m, 'outline'), 0, 0);
+  }
+
   /** Turns the overlay on or off (the `O` key and the panel's checkbox). */
   toggle(): void {
     this.settings.set({ visible: !this.settings.get().visible });
   }
 
   draw(ctx: CanvasRenderingContext2D, image: ViewerImage, viewable: Viewable, viewport: { scale: number }): void {
+    this.above = null;
     if (viewable.source !== 'catalog') {
       if (this.studyId !== null) this.reset(null);
       this.status.set(EMPTY);
@@ -68,14 +103,21 @@ export class LabelOverlay implements ViewerLayer {
     const f = image.frameIndex;
     let source: OverlayStatus['source'] = null;
     let values: number[] = EMPTY.values;
+    let drawnAs: OverlayStatus['drawnAs'] = null;
     if (s.visible && viewable.labelledFrames.includes(f)) {
       const m = this.maps.get(f);
       if (m === undefined) this.request(f, true);
       else if (m && m.rows === image.rows && m.columns === image.columns) {
-        ctx.imageSmoothingEnabled = false;
-        ctx.drawImage(this.canvasFor(f, m), 0, 0);
         source = m.source;
         values = m.values;
+        if (!this.draftProbe(viewable, f)) {
+          ctx.imageSmoothingEnabled = false;
+          ctx.drawImage(this.canvasFor(f, m, s.mode), 0, 0);
+          drawnAs = 'as-set';
+        } else if (s.underDraft === 'outline') {
+          this.above = f; // drawn by the editor's layer, over the draft
+          drawnAs = 'outline-over-draft';
+        } else drawnAs = 'hidden-under-draft';
       }
     }
     let tracing = false;
@@ -87,7 +129,7 @@ export class LabelOverlay implements ViewerLayer {
         tracing = true;
       }
     }
-    this.status.set({ studyId: viewable.id, frame: f, source, values, tracing });
+    this.status.set({ studyId: viewable.id, frame: f, source, values, tracing, drawnAs });
   }
 
   private reset(viewable: Viewable | null): void {
@@ -153,16 +195,17 @@ export class LabelOverlay implements ViewerLayer {
     );
   }
 
-  private canvasFor(f: number, m: LabelMapFrame): HTMLCanvasElement {
-    const hit = this.canvases.get(f);
+  private canvasFor(f: number, m: LabelMapFrame, mode: OverlayMode): HTMLCanvasElement {
+    const key = `${f}:${mode}`;
+    const hit = this.canvases.get(key);
     if (hit) return hit;
     const s = this.settings.get();
-    const rgba = renderLabels(m.labels, m.rows, m.columns, s.labels, s.opacity, s.mode);
+    const rgba = renderLabels(m.labels, m.rows, m.columns, s.labels, s.opacity, mode);
     const canvas = document.createElement('canvas');
     canvas.width = m.columns;
     canvas.height = m.rows;
     canvas.getContext('2d')!.putImageData(new ImageData(rgba, m.columns, m.rows), 0, 0);
-    this.canvases.set(f, canvas);
+    this.canvases.set(key, canvas);
     return canvas;
   }
 }

@@ -22,6 +22,11 @@ export interface OverlaySettings {
   tracings: boolean;
   /** Styles of the label values seen so far (0, background, is never drawn). */
   labels: LabelStyle[];
+  /**
+   * On a frame where the label editor shows a draft with labels: the ground truth is drawn as its outline over
+   * the draft (to compare the correction with it), or hidden.
+   */
+  underDraft: 'outline' | 'hidden';
 }
 
 export const DEFAULT_OVERLAY: OverlaySettings = {
@@ -30,6 +35,7 @@ export const DEFAULT_OVERLAY: OverlaySettings = {
   mode: 'filled',
   tracings: true,
   labels: [1, 2, 3].map((v) => ({ ...labelInfo(v), visible: true })),
+  underDraft: 'outline',
 };
 
 export class OverlaySettingsStore extends Store<OverlaySettings> {

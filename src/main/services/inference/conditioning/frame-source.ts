@@ -1,7 +1,8 @@
 /**
  * Reads a real frame as it is displayed: the init image of img2img (SDEdit) and the source frame a result is
- * shown beside. An opened DICOM instance (the viewer's current frame), or a file: DICOM, PNG, NIfTI/MetaImage
- * (frame N). Grey is what the echo packs take; colour frames are reduced to luma (BT.601).
+ * shown beside. An opened DICOM instance (the viewer's current frame), a catalog study's frame, or a file:
+ * DICOM, PNG, NIfTI/MetaImage (frame N). Grey is what the echo packs take; colour frames are reduced to luma
+ * (BT.601).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import type { FrameSource } from '../../../../shared/inference-types.ts';
 import { isSequencePath, openSequence } from '../../datasets/index.ts';
 import { DicomLibrary, renderDisplay, type DisplayImage } from '../../dicom/index.ts';
 import { decodePng } from '../images/png-decode.ts';
+import type { StudySources } from './study-sources.ts';
 
 export interface FrameRead {
   width: number;
@@ -22,9 +24,16 @@ export interface FrameRead {
   /** SHA-256 of the file read (absent for an opened instance: its path is recorded). */
   sha256?: string;
   label: string;
+  /** Height of a pixel over its width (row spacing / column spacing): 1 unless the frame says otherwise. */
+  pixelAspect: number;
 }
 
-function fromDisplay(img: DisplayImage, label: string, sha256?: string): FrameRead {
+function aspectOf(frame: { pixelSpacingMm?: [number, number] }): number {
+  const sp = frame.pixelSpacingMm;
+  return sp && sp[0] > 0 && sp[1] > 0 ? sp[0] / sp[1] : 1;
+}
+
+function fromDisplay(img: DisplayImage, label: string, sha256?: string, pixelAspect = 1): FrameRead {
   const n = img.width * img.height;
   const grey = new Uint8Array(n);
   const rgba = new Uint8Array(n * 4);
@@ -35,7 +44,7 @@ function fromDisplay(img: DisplayImage, label: string, sha256?: string): FrameRe
     grey[i] = img.channels === 3 ? Math.round(0.299 * r + 0.587 * g + 0.114 * b) : r;
     rgba.set([r, g, b, 255], i * 4);
   }
-  return { width: img.width, height: img.height, grey, rgba, sha256, label };
+  return { width: img.width, height: img.height, grey, rgba, sha256, label, pixelAspect };
 }
 
 function pngDisplay(bytes: Uint8Array, file: string): DisplayImage {
@@ -57,12 +66,17 @@ function pngDisplay(bytes: Uint8Array, file: string): DisplayImage {
   return { width: png.width, height: png.height, channels: colour ? 3 : 1, data: out };
 }
 
-/** Reads a frame. `library` is the app's DICOM library (for opened instances). */
-export async function readFrame(source: FrameSource, library: DicomLibrary): Promise<FrameRead> {
+/** Reads a frame. `library` is the app's DICOM library (for opened instances); `studies` reads catalog frames. */
+export async function readFrame(source: FrameSource, library: DicomLibrary, studies?: StudySources): Promise<FrameRead> {
+  if (source.kind === 'study') {
+    if (!studies) throw new AppError('unsupported', `${source.study}: catalog studies are read by the app and \`serve\`; here, give an image file`);
+    const { pixels, frames } = await studies.frame(source.study, source.frame);
+    return fromDisplay(renderDisplay(pixels), `${source.study}, frame ${source.frame + 1} of ${frames}`, undefined, aspectOf(pixels));
+  }
   if (source.kind === 'instance') {
     const frame = await library.frame(source.instanceId, source.frame);
     const inst = library.instance(source.instanceId);
-    return fromDisplay(renderDisplay(frame), `${inst.path}, frame ${source.frame + 1} of ${inst.frames}`);
+    return fromDisplay(renderDisplay(frame), `${inst.path}, frame ${source.frame + 1} of ${inst.frames}`, undefined, aspectOf(frame));
   }
   const path = resolve(source.path);
   const n = source.frame ?? 0;

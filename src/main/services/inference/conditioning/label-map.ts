@@ -2,8 +2,9 @@
  * Reads the label map a generation is conditioned on, from any {@link ConditioningSource}: an index PNG (grey
  * values or palette indices are the labels), a grey PNG in the ControlNet CAMUS encoding round(255 * label /
  * max_label), an RGB PNG drawn in the pack's label colours, a NIfTI or MetaImage label volume (frame N, read
- * through the datasets service), or inline bytes from the contract. Then resamples it to the pack's resolution
- * (nearest neighbour) and maps values the pack does not know to its background, reporting them.
+ * through the datasets service), inline bytes from the contract, a saved label draft or a catalog study's
+ * ground truth (through {@link StudySources}). Then resamples it to the pack's resolution (nearest neighbour)
+ * and maps values the pack does not know to its background, reporting them.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -11,7 +12,9 @@ import { resolve } from 'node:path';
 import { AppError } from '../../../../shared/errors.ts';
 import type { ConditioningSource, LabelMapInfo, LabelMapPreview } from '../../../../shared/inference-types.ts';
 import type { PackConditioning } from '../../../../shared/pack-manifest.ts';
+import { imageKeyTitle } from '../../../../shared/labels/image-key.ts';
 import { isSequencePath, openSequence } from '../../datasets/index.ts';
+import type { StudySources } from './study-sources.ts';
 import { decodePng } from '../images/png-decode.ts';
 import { resizeNearest } from '../images/resample.ts';
 
@@ -135,8 +138,39 @@ async function fromVolume(path: string, frame: number): Promise<{ width: number;
   return { width: f.columns, height: f.rows, labels, encoding: /\.(mhd|mha)$/i.test(path) ? 'metaimage' : 'nifti' };
 }
 
+function needSources(sources: StudySources | undefined, what: string): StudySources {
+  if (!sources) throw new AppError('unsupported', `${what}: label drafts and catalog studies are read by the app and \`serve\`; here, give a label file`);
+  return sources;
+}
+
+/** The saved draft of an image frame, or the study's ground truth on it; errors say what is missing. */
+async function fromStudy(source: Extract<ConditioningSource, { kind: 'draft' | 'ground-truth' }>, sources: StudySources | undefined): Promise<LabelMapRead> {
+  if (source.kind === 'draft') {
+    const title = imageKeyTitle(source.key);
+    const m = needSources(sources, title).draft(source.key, source.frame);
+    if (!m) throw new AppError('not-found', `${title}: frame ${source.frame} (0-based) has no saved label map; draw one in the Labels tab (it saves itself), or give a label file`);
+    const sha256 = createHash('sha256').update(m.data).digest('hex');
+    return {
+      width: m.width,
+      height: m.height,
+      labels: m.data,
+      info: { kind: 'draft', key: m.key, frame: source.frame, name: title, revision: m.revision, checksum: m.checksum, sha256, encodingDetected: 'draft', width: m.width, height: m.height, values: distinct(m.data) },
+    };
+  }
+  const m = await needSources(sources, source.study).groundTruth(source.study, source.frame);
+  if (!m) throw new AppError('not-found', `${source.study}: frame ${source.frame} (0-based) has no ground-truth label map; choose a labelled frame, draw a draft, or give a label file`);
+  const sha256 = createHash('sha256').update(m.labels).digest('hex');
+  return {
+    width: m.columns,
+    height: m.rows,
+    labels: m.labels,
+    info: { kind: 'ground-truth', study: source.study, frame: source.frame, path: m.path, groundTruth: m.source, name: source.study, sha256, encodingDetected: 'ground-truth', width: m.columns, height: m.rows, values: m.values },
+  };
+}
+
 /** Reads a label map at its own size. Errors name the file and the problem. */
-export async function readLabelMap(source: ConditioningSource, c: PackConditioning): Promise<LabelMapRead> {
+export async function readLabelMap(source: ConditioningSource, c: PackConditioning, sources?: StudySources): Promise<LabelMapRead> {
+  if (source.kind === 'draft' || source.kind === 'ground-truth') return fromStudy(source, sources);
   if (source.kind === 'inline') {
     const { width, height } = source;
     if (width * height > MAX_INLINE) throw new AppError('invalid-argument', `inline label map: ${width}x${height} is larger than 4096x4096`);
