@@ -58,6 +58,18 @@ describe('JobsService, one job at a time', () => {
     expect(() => jobs.get('nope')).toThrow(/No job nope/);
   });
 
+  it('answers a first watch at once on a fresh service, then waits for the next change', async () => {
+    const jobs = new JobsService();
+    const t0 = Date.now();
+    const first = await jobs.watch(0, 5000);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(first.jobs).toEqual([]);
+    expect(first.version).toBeGreaterThan(0);
+    const next = jobs.watch(first.version, 5000);
+    const started = jobs.start('test.w', 'W', async () => 1);
+    expect((await next).jobs.map((j) => j.id)).toContain(started.id);
+  });
+
   it('keeps a bounded number of finished jobs', async () => {
     const jobs = new JobsService({ retain: 2 });
     for (let i = 0; i < 4; i++) await jobs.settled(jobs.start('test.n', `n${i}`, async () => i).id);

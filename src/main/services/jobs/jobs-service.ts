@@ -54,7 +54,8 @@ export class JobsService {
   private readonly running = new Map<string, string>();
   private readonly removed: { id: string; version: number }[] = [];
   private readonly waiters = new Set<() => void>();
-  private version = 0;
+  /** Starts at 1, so a first watch(0) answers at once (with no jobs) instead of waiting for the first change. */
+  private version = 1;
   private readonly retain: number;
 
   constructor(opts: JobsOptions = {}) {
