@@ -3,11 +3,12 @@
  * strips the TypeScript types itself (no build step for the CLI).
  */
 import { inspectCommand } from './commands/inspect.ts';
+import { phantomCommand } from './commands/phantom.ts';
 import { renderCommand } from './commands/render.ts';
 import { serveCommand } from './commands/serve.ts';
 import { EXIT_BAD_INPUT, EXIT_FAILED, UsageError, err, out, type Command } from './usage.ts';
 
-const COMMANDS: Command[] = [inspectCommand, renderCommand, serveCommand];
+const COMMANDS: Command[] = [inspectCommand, renderCommand, serveCommand, phantomCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
