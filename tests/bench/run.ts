@@ -9,6 +9,7 @@ import { cineBench } from './cine-bench.ts';
 import { decodeFpsFigures, firstFrameFigures, listImages } from './dicom-bench.ts';
 import { figure, type Figure } from './figures.ts';
 import { parseVsDcmdump } from './parse-vs-dcmdump.ts';
+import { phantomBench } from './phantom-bench.ts';
 import { SHARED_DATA } from '../support/shared-data.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -44,6 +45,7 @@ try {
       figures['viewer.cine_on_time_ratio'].pass = false;
     }
   }
+  if (want('phantom')) Object.assign(figures, await phantomBench(repoRoot));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -162,3 +162,39 @@ export async function decode(p: PackSessions, scaled: Float32Array): Promise<Uin
   const img = out.sample.data as Float32Array;
   return Uint8Array.from(img, (v) => Math.round((Math.min(1, Math.max(-1, v)) + 1) * 127.5));
 }
+
+export interface ReferenceDiffs {
+  /** Largest absolute difference between onnxruntime and PyTorch, and the largest PyTorch magnitude, per model. */
+  text_encoder: { maxAbsDiff: number; maxAbs: number };
+  unet: { maxAbsDiff: number; maxAbs: number };
+  vae_decoder: { maxAbsDiff: number; maxAbs: number };
+}
+
+/** Runs the pack's models on report/reference/'s inputs and compares with the PyTorch outputs stored there. */
+export async function compareWithReference(p: PackSessions): Promise<ReferenceDiffs> {
+  const dir = join(p.dir, 'report', 'reference');
+  const ref = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')) as { input_ids: number[]; timestep: number; control_scale: number; files: Record<string, string> };
+  const f32 = (name: string): Float32Array => {
+    const b = readFileSync(join(dir, ref.files[name]));
+    return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  };
+  const diff = (a: Float32Array, b: Float32Array): { maxAbsDiff: number; maxAbs: number } => {
+    if (a.length !== b.length) throw new Error(`${dir}: output has ${a.length} values, reference ${b.length}`);
+    let m = 0;
+    let s = 0;
+    for (let i = 0; i < a.length; i++) {
+      m = Math.max(m, Math.abs(a[i] - b[i]));
+      s = Math.max(s, Math.abs(b[i]));
+    }
+    return { maxAbsDiff: m, maxAbs: s };
+  };
+  const ctx = await encodeText(p, [ref.input_ids]);
+  const labels = new Uint8Array(readFileSync(join(dir, ref.files.labels)));
+  const sample = f32('sample');
+  const eps = await unetStep(p, sample, 1, ref.timestep, ctx, oneHot(p, labels), ref.control_scale);
+  const { channels: c, scale_factor: f, scaling_factor: sf } = p.manifest.latent;
+  const { width: w, height: h } = p.manifest.resolution;
+  const z = Float32Array.from(sample, (v) => v / sf);
+  const dec = (await p.vaeDecoder.run({ latent_sample: new ort.Tensor('float32', z, [1, c, h / f, w / f]) })).sample.data as Float32Array;
+  return { text_encoder: diff(ctx, f32('text_encoder')), unet: diff(eps, f32('unet')), vae_decoder: diff(dec, f32('vae_decoder')) };
+}
