@@ -10,17 +10,22 @@ Stages: tokenizer (CLIP BPE over the prompt vocabulary) -> autoencoder -> segmen
 is seeded; finished stages are kept in the work folder (--work, default PACK.work) and --resume reuses them.
 Runs on CPU with Debian's torch (torch.set_num_threads(--threads)); a CUDA GPU is used when torch sees one.
 """
-import argparse
-import datetime
-import json
 import os
-import shlex
-import subprocess
-import sys
-import time
 
-import numpy as np
-import torch
+# Threads sleep at OpenMP barriers instead of spinning: on a CPU shared with other work, spinning libgomp
+# threads burn their time slices waiting for each other (measured here: 8x slower steps under load).
+os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
+
+import argparse  # noqa: E402
+import datetime
+import json  # noqa: E402
+import shlex
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -35,8 +40,8 @@ from cardiosynth_train.trainers import (encode_latents, log, one_hot, segment, d
                                         train_denoiser, train_segmenter)
 
 SIZES = {
-    'default': dict(ae_ch=(32, 64, 96), unet_ch=(48, 96, 96), control_ch=(32, 48, 48), text_width=64, text_layers=2),
-    'smoke': dict(ae_ch=(8, 16, 16), unet_ch=(16, 32, 32), control_ch=(8, 16, 16), text_width=32, text_layers=1),
+    'default': dict(ae_ch=(32, 48, 64), unet_ch=(48, 96, 96), control_ch=(24, 48, 48), seg_ch=(12, 24, 48, 64), text_width=64, text_layers=2),
+    'smoke': dict(ae_ch=(8, 16, 16), unet_ch=(16, 32, 32), control_ch=(8, 16, 16), seg_ch=(8, 16, 16, 16), text_width=32, text_layers=1),
 }
 
 
@@ -54,11 +59,12 @@ def parse_args(argv):
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--model-size', choices=sorted(SIZES), default='default')
     p.add_argument('--smoke', action='store_true', help='tiny models and a few dozen steps (CI): --model-size smoke and small step counts')
-    p.add_argument('--ae-steps', type=int, default=1200)
-    p.add_argument('--seg-steps', type=int, default=1500)
-    p.add_argument('--unet-steps', type=int, default=3000)
+    p.add_argument('--ae-steps', type=int, default=800)
+    p.add_argument('--seg-steps', type=int, default=1000)
+    p.add_argument('--unet-steps', type=int, default=2500)
     p.add_argument('--batch', type=int, default=32, help='denoiser batch')
-    p.add_argument('--ae-batch', type=int, default=16)
+    p.add_argument('--ae-batch', type=int, default=12)
+    p.add_argument('--seg-batch', type=int, default=12)
     p.add_argument('--lr', type=float, default=3e-4)
     p.add_argument('--max-frames-per-study', type=int, default=None)
     p.add_argument('--eval-count', type=int, default=48, help='held-out label maps for the adherence metric')
@@ -72,7 +78,7 @@ def parse_args(argv):
     a = p.parse_args(argv)
     if a.smoke:
         a.model_size = 'smoke'
-        for k, v in dict(ae_steps=30, seg_steps=20, unet_steps=40, batch=8, ae_batch=8, eval_count=2, eval_steps=3, eval_every=0).items():
+        for k, v in dict(ae_steps=30, seg_steps=20, unet_steps=40, batch=8, ae_batch=8, seg_batch=8, eval_count=2, eval_steps=3, eval_every=0).items():
             if getattr(a, k) == p.get_default(k):
                 setattr(a, k, v)
     if a.size % 16:
@@ -171,7 +177,7 @@ def main(argv):
     # 4. segmenter (measures adherence)
     seg = None
     if not a.no_eval:
-        seg = Segmenter(k, ch=(8, 16, 16, 16) if a.model_size == 'smoke' else (16, 32, 64, 96))
+        seg = Segmenter(k, ch=sz['seg_ch'])
         seg_path = os.path.join(work, 'segmenter.pt')
         if a.resume and os.path.exists(seg_path):
             ck = torch.load(seg_path)
@@ -179,7 +185,7 @@ def main(argv):
             curves['segmenter'] = ck['losses']
             log('segmenter: reused from the work folder')
         else:
-            curves['segmenter'] = train_segmenter(seg, train.images, train.labels, k, a.seg_steps, 16, 2e-3, a.seed + 2)
+            curves['segmenter'] = train_segmenter(seg, train.images, train.labels, k, a.seg_steps, a.seg_batch, 2e-3, a.seed + 2)
             torch.save({'model': seg.state_dict(), 'losses': curves['segmenter']}, seg_path)
         seg.eval()
 
@@ -305,7 +311,7 @@ def write_reference(out, a, tok, text, unet, ae, scaling, labels, noise, prompt)
     ref = os.path.join(out, 'report', 'reference')
     os.makedirs(ref, exist_ok=True)
     ids = tok(prompt)
-    k = unet.hint.net[0].in_channels
+    k = unet.hint.k
     with torch.no_grad():
         ctx = text(torch.tensor([ids]))
         sample = (noise * 1.0)[None]

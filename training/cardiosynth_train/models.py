@@ -25,6 +25,20 @@ def gn(c):
     return nn.GroupNorm(min(8, c), c)
 
 
+def space_to_depth(x, f):
+    """[B, C, H, W] -> [B, C*f*f, H/f, W/f], every pixel kept (exported as reshape/transpose)."""
+    b, c, h, w = x.shape
+    x = x.reshape(b, c, h // f, f, w // f, f).permute(0, 1, 3, 5, 2, 4)
+    return x.reshape(b, c * f * f, h // f, w // f)
+
+
+def depth_to_space(x, f):
+    """The inverse of space_to_depth."""
+    b, c, h, w = x.shape
+    x = x.reshape(b, c // (f * f), f, f, h, w).permute(0, 1, 4, 2, 5, 3)
+    return x.reshape(b, c // (f * f), h * f, w * f)
+
+
 class ResBlock(nn.Module):
     def __init__(self, cin, cout, temb=None):
         super().__init__()
@@ -44,39 +58,39 @@ class ResBlock(nn.Module):
 # ---------------------------------------------------------------- autoencoder
 
 class Encoder(nn.Module):
+    """Space-to-depth by 2 (no pixel lost), a convolution at half size, a strided one to a quarter, two
+    residual blocks there."""
+
     def __init__(self, ch=(32, 64, 96), latent=4):
         super().__init__()
-        self.inp = nn.Conv2d(1, ch[0], 3, padding=1)
-        self.d1 = nn.Conv2d(ch[0], ch[1], 3, stride=2, padding=1)
-        self.r1 = ResBlock(ch[1], ch[1])
+        self.inp = nn.Conv2d(4, ch[1], 3, padding=1)
         self.d2 = nn.Conv2d(ch[1], ch[2], 3, stride=2, padding=1)
-        self.r2 = ResBlock(ch[2], ch[2])
+        self.r2a, self.r2b = ResBlock(ch[2], ch[2]), ResBlock(ch[2], ch[2])
         self.out = nn.Sequential(gn(ch[2]), nn.SiLU(), nn.Conv2d(ch[2], latent, 3, padding=1))
 
     def forward(self, x):
-        h = F.silu(self.inp(x))
-        h = self.r1(self.d1(h))
-        h = self.r2(self.d2(h))
+        h = F.silu(self.inp(space_to_depth(x, 2)))
+        h = self.r2b(self.r2a(self.d2(h)))
         return self.out(h)
 
 
 class Decoder(nn.Module):
+    """Two residual blocks at a quarter size, up to half size, then depth-to-space to full size (4 sub-pixels
+    per half-size cell) and one full-size convolution that blends across the sub-pixel grid."""
+
     def __init__(self, ch=(32, 64, 96), latent=4):
         super().__init__()
         self.inp = nn.Conv2d(latent, ch[2], 3, padding=1)
         self.r2a, self.r2b = ResBlock(ch[2], ch[2]), ResBlock(ch[2], ch[2])
         self.u1 = nn.Conv2d(ch[2], ch[1], 3, padding=1)
         self.r1 = ResBlock(ch[1], ch[1])
-        self.u0 = nn.Conv2d(ch[1], ch[0], 3, padding=1)
-        self.r0 = nn.Sequential(gn(ch[0]), nn.SiLU(), nn.Conv2d(ch[0], ch[0], 3, padding=1))
-        self.out = nn.Sequential(gn(ch[0]), nn.SiLU(), nn.Conv2d(ch[0], 1, 3, padding=1))
+        self.to_sub = nn.Sequential(gn(ch[1]), nn.SiLU(), nn.Conv2d(ch[1], 4 * ch[0] // 4, 3, padding=1))
+        self.out = nn.Sequential(nn.SiLU(), nn.Conv2d(ch[0] // 4, ch[0] // 4, 3, padding=1), nn.SiLU(), nn.Conv2d(ch[0] // 4, 1, 3, padding=1))
 
     def forward(self, z):
         h = self.r2b(self.r2a(self.inp(z)))
         h = self.r1(self.u1(F.interpolate(h, scale_factor=2.0, mode='nearest')))
-        h = self.u0(F.interpolate(h, scale_factor=2.0, mode='nearest'))
-        h = h + self.r0(h)
-        return self.out(h)
+        return self.out(depth_to_space(self.to_sub(h), 2))
 
 
 class Autoencoder(nn.Module):
@@ -185,19 +199,20 @@ class CrossAttention(nn.Module):
 
 
 class HintEncoder(nn.Module):
-    """One-hot label map [B, K, S, S] -> features at latent size [B, c, S/4, S/4]."""
+    """One-hot label map [B, K, S, S] -> features at latent size [B, c, S/4, S/4]. Space-to-depth first: every
+    pixel of the map reaches the latent grid (boundaries keep their exact position) at a quarter of the cost
+    of strided convolutions at full size."""
 
     def __init__(self, k, c):
         super().__init__()
+        self.k = k
         self.net = nn.Sequential(
-            nn.Conv2d(k, 16, 3, padding=1), nn.SiLU(),
-            nn.Conv2d(16, 32, 3, stride=2, padding=1), nn.SiLU(),
-            nn.Conv2d(32, 32, 3, padding=1), nn.SiLU(),
-            nn.Conv2d(32, c, 3, stride=2, padding=1), nn.SiLU(),
+            nn.Conv2d(16 * k, c, 3, padding=1), nn.SiLU(),
+            nn.Conv2d(c, c, 3, padding=1), nn.SiLU(),
             nn.Conv2d(c, c, 3, padding=1))
 
     def forward(self, x):
-        return self.net(x)
+        return self.net(space_to_depth(x, 4))
 
 
 class EncoderStack(nn.Module):
@@ -245,7 +260,7 @@ class ControlUNet(nn.Module):
         self.out = nn.Sequential(gn(c0), nn.SiLU(), nn.Conv2d(c0, latent, 3, padding=1))
         # ControlNet branch: its own conv_in + hint, a narrower copy of the encoder, 1x1 projections per skip.
         self.cn_in = nn.Conv2d(latent, control_ch[0], 3, padding=1)
-        self.cn_hint = HintEncoder(k, control_ch[0])
+        self.cn_hint = nn.Conv2d(c0, control_ch[0], 1)  # from the shared hint features
         self.cn_down = EncoderStack(control_ch, temb, ctx)
         self.cn_mid = ResBlock(control_ch[2], control_ch[2], temb)
         cc = [control_ch[0], control_ch[0], control_ch[0], control_ch[1], control_ch[1], control_ch[2]]
@@ -263,14 +278,15 @@ class ControlUNet(nn.Module):
         cond = controlnet_conds[0]
         # One scale for the batch (the ONNX interface); training passes one per sample (label dropout = 0).
         scale = conditioning_scales.reshape(-1)[0] if sample_scale is None else sample_scale[:, None, None, None]
+        hint = self.hint(cond)
         # ControlNet branch
-        ch_in = self.cn_in(sample) + self.cn_hint(cond)
+        ch_in = self.cn_in(sample) + self.cn_hint(hint)
         cmid, cskips = self.cn_down(ch_in, temb, ctx)
         cmid = self.cn_mid(cmid, temb)
         res = [p(s) * scale for p, s in zip(self.cn_proj, cskips)]
         res_mid = self.cn_proj_mid(cmid) * scale
         # UNet
-        h = self.conv_in(sample) + self.hint(cond) * scale
+        h = self.conv_in(sample) + hint * scale
         h, skips = self.down(h, temb, ctx)
         skips = [s + r for s, r in zip(skips, res)]
         h = self.mid2(self.mida(self.mid1(h, temb), ctx), temb) + res_mid
