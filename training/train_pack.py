@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from cardiosynth_train import clip_tokenizer, prompts  # noqa: E402
 from cardiosynth_train.datasets import LABEL_COLORS, DatasetError, read_dataset  # noqa: E402
-from cardiosynth_train.diffusion import SCHEDULER_CONFIG, ddim_sample  # noqa: E402
+from cardiosynth_train.diffusion import ddim_sample  # noqa: E402
 from cardiosynth_train.evaluate import REPO, adherence, onnx_generate  # noqa: E402
 from cardiosynth_train.export import export_models, write_diffusers_files, write_json  # noqa: E402
 from cardiosynth_train.models import Autoencoder, ControlUNet, Segmenter, TextEncoder  # noqa: E402

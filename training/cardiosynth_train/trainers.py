@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from .diffusion import add_noise, alphas_cumprod, min_snr_weights
-from .prompts import FIELD_ORDER, compose
+from .prompts import compose
 
 
 def log(msg):
@@ -30,12 +30,6 @@ def lr_at(step, total, base, warmup=100):
         return base * (step + 1) / warmup
     p = (step - warmup) / max(1, total - warmup)
     return base * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, p))))
-
-
-def augment_geometry(imgs, labels, rng):
-    """Small shifts (+-4 px) and horizontal flips are NOT used: apical views have a handedness (RV on the image
-    left) that generation must keep. Only intensity augmentations are applied, per caller."""
-    return imgs, labels
 
 
 def train_autoencoder(ae, images, steps, batch, lr, seed, every=50):
