@@ -36,8 +36,8 @@ from cardiosynth_train.evaluate import REPO, adherence, onnx_generate  # noqa: E
 from cardiosynth_train.export import export_models, write_diffusers_files, write_json  # noqa: E402
 from cardiosynth_train.models import Autoencoder, ControlUNet, Segmenter, TextEncoder  # noqa: E402
 from cardiosynth_train.report import loss_curves, sample_grid, write_metrics  # noqa: E402
-from cardiosynth_train.trainers import (encode_latents, log, one_hot, segment, dice_per_label, train_autoencoder,  # noqa: E402
-                                        train_denoiser, train_segmenter)
+from cardiosynth_train.trainers import (encode_latents, finetune_decoder, log, one_hot, segment, dice_per_label,  # noqa: E402
+                                        train_autoencoder, train_denoiser, train_segmenter)
 
 SIZES = {
     'default': dict(ae_ch=(32, 48, 64), unet_ch=(48, 96, 96), control_ch=(24, 48, 48), seg_ch=(12, 24, 48, 64), text_width=64, text_layers=2),
@@ -62,6 +62,7 @@ def parse_args(argv):
     p.add_argument('--ae-steps', type=int, default=800)
     p.add_argument('--seg-steps', type=int, default=1000)
     p.add_argument('--unet-steps', type=int, default=2500)
+    p.add_argument('--decoder-gan-steps', type=int, default=400, help='adversarial fine-tuning of the decoder after the denoiser (0: none)')
     p.add_argument('--batch', type=int, default=32, help='denoiser batch')
     p.add_argument('--ae-batch', type=int, default=12)
     p.add_argument('--seg-batch', type=int, default=12)
@@ -78,7 +79,7 @@ def parse_args(argv):
     a = p.parse_args(argv)
     if a.smoke:
         a.model_size = 'smoke'
-        for k, v in dict(ae_steps=30, seg_steps=20, unet_steps=40, batch=8, ae_batch=8, seg_batch=8, eval_count=2, eval_steps=3, eval_every=0).items():
+        for k, v in dict(ae_steps=30, seg_steps=20, unet_steps=40, decoder_gan_steps=10, batch=8, ae_batch=8, seg_batch=8, eval_count=2, eval_steps=3, eval_every=0).items():
             if getattr(a, k) == p.get_default(k):
                 setattr(a, k, v)
     if a.size % 16:
@@ -237,6 +238,19 @@ def main(argv):
     unet.eval()
     text.eval()
 
+    # 5b. sharper decoder (the encoder and so the latent space stay as they were)
+    if a.decoder_gan_steps > 0:
+        gan_path = os.path.join(work, 'decoder-gan.pt')
+        if a.resume and os.path.exists(gan_path):
+            ck = torch.load(gan_path)
+            ae.decoder.load_state_dict(ck['decoder'])
+            curves['decoder fine-tune'] = ck['losses']
+            log('decoder fine-tune: reused from the work folder')
+        else:
+            curves['decoder fine-tune'] = finetune_decoder(ae, train.images, a.decoder_gan_steps, a.ae_batch, 1e-4, a.seed + 4)
+            torch.save({'decoder': ae.decoder.state_dict(), 'losses': curves['decoder fine-tune']}, gan_path)
+        ae.eval()
+
     # 6. export
     export_models(out, ae, text, unet, a.size, 4, k, 77, sz['text_width'])
     write_diffusers_files(out)
@@ -284,7 +298,7 @@ def main(argv):
 
     # 7. evaluation through onnxruntime-node, and the report
     metrics = {'command': command, 'seed': a.seed, 'data': data_desc, 'frames': len(data), 'train_frames': len(train),
-               'labels': {str(v): n for v, n in data.label_names.items()}, 'steps': {'autoencoder': a.ae_steps, 'segmenter': a.seg_steps if seg else 0, 'denoiser': a.unet_steps},
+               'labels': {str(v): n for v, n in data.label_names.items()}, 'steps': {'autoencoder': a.ae_steps, 'segmenter': a.seg_steps if seg else 0, 'denoiser': a.unet_steps, 'decoder_fine_tune': a.decoder_gan_steps},
                'final_loss': {kk: float(np.mean(v[-50:])) for kk, v in curves.items() if v}, 'progress': progress}
     gen = pred = None
     if seg is not None and len(eval_idx):

@@ -201,3 +201,60 @@ def train_denoiser(unet, text, tokenizer, latents, labels, fields, k, steps, bat
         if on_checkpoint and checkpoint_every and (step + 1) % checkpoint_every == 0 and step + 1 < steps:
             on_checkpoint(step + 1, ema_u, ema_t, losses)
     return losses, ema_u, ema_t
+
+
+class PatchDiscriminator(torch.nn.Module):
+    """A small PatchGAN critic: one logit per ~22 px patch, judging local texture (speckle), not layout."""
+
+    def __init__(self, ch=32):
+        super().__init__()
+        nn = torch.nn
+        self.net = nn.Sequential(
+            nn.Conv2d(1, ch, 4, stride=2, padding=1), nn.LeakyReLU(0.2),
+            nn.Conv2d(ch, 2 * ch, 4, stride=2, padding=1), nn.GroupNorm(8, 2 * ch), nn.LeakyReLU(0.2),
+            nn.Conv2d(2 * ch, 2 * ch, 3, padding=1), nn.GroupNorm(8, 2 * ch), nn.LeakyReLU(0.2),
+            nn.Conv2d(2 * ch, 1, 3, padding=1))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+def finetune_decoder(ae, images, steps, batch, lr, seed, adv_weight=0.1, every=50):
+    """Sharpens the decoder's speckle with an adversarial loss (hinge, PatchGAN) beside the reconstruction
+    losses. The encoder is frozen, so the latent space the denoiser was trained in does not move (as Stable
+    Diffusion's decoder was fine-tuned after the fact)."""
+    g = torch.Generator().manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    disc = PatchDiscriminator()
+    opt_g = torch.optim.Adam(ae.decoder.parameters(), lr=lr, betas=(0.5, 0.9))
+    opt_d = torch.optim.Adam(disc.parameters(), lr=lr, betas=(0.5, 0.9))
+    ae.encoder.eval()
+    ae.decoder.train()
+    losses = []
+    t0 = time.time()
+    gx = lambda a: a[..., :, 1:] - a[..., :, :-1]
+    gy = lambda a: a[..., 1:, :] - a[..., :-1, :]
+    for step in range(steps):
+        idx = rng.integers(0, len(images), batch)
+        x = to_tensor_images(images[idx])
+        with torch.no_grad():
+            z = ae.encoder(x)
+            z = z + 0.1 * z.std() * torch.randn(z.shape, generator=g)
+        y = ae.decoder(z)
+        # critic
+        d_loss = F.relu(1 - disc(x)).mean() + F.relu(1 + disc(y.detach())).mean()
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()
+        # decoder: reconstruction keeps structure, the critic asks for real-looking texture
+        rec = F.l1_loss(y, x) + 0.5 * F.mse_loss(y, x) + 0.5 * (F.l1_loss(gx(y), gx(x)) + F.l1_loss(gy(y), gy(x)))
+        ramp = min(1.0, step / max(1, steps // 5))
+        g_loss = rec - adv_weight * ramp * disc(y).mean()
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()
+        losses.append(float(rec))
+        if step % every == 0 or step == steps - 1:
+            log(f'decoder fine-tune step {step + 1}/{steps} reconstruction {np.mean(losses[-every:]):.4f} critic {float(d_loss):.3f} ({(time.time() - t0) / (step + 1):.2f} s/step)')
+    ae.decoder.eval()
+    return losses
