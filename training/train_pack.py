@@ -8,7 +8,7 @@ DIR is a CAMUS 2023 NIfTI tree or an EchoNet-Dynamic folder, real or made by `bi
 Stages: tokenizer (CLIP BPE over the prompt vocabulary) -> autoencoder -> segmenter (for the adherence metric)
 -> text encoder + ControlNet UNet -> ONNX export -> evaluation through onnxruntime-node -> report. Every stage
 is seeded; finished stages are kept in the work folder (--work, default PACK.work) and --resume reuses them.
-Runs on CPU with Debian's torch (torch.set_num_threads(--threads)); a CUDA GPU is used when torch sees one.
+Runs on the CPU with Debian's torch (--threads threads), or on a CUDA GPU when torch sees one (--device).
 """
 import os
 
@@ -36,7 +36,8 @@ from cardiosynth_train.evaluate import REPO, adherence, onnx_generate  # noqa: E
 from cardiosynth_train.export import export_models, write_diffusers_files, write_json  # noqa: E402
 from cardiosynth_train.models import Autoencoder, ControlUNet, Segmenter, TextEncoder  # noqa: E402
 from cardiosynth_train.report import loss_curves, sample_grid, write_metrics  # noqa: E402
-from cardiosynth_train.trainers import (encode_latents, finetune_decoder, log, one_hot, segment, dice_per_label,  # noqa: E402
+from cardiosynth_train import trainers  # noqa: E402
+from cardiosynth_train.trainers import (dev, encode_latents, finetune_decoder, log, one_hot, segment, dice_per_label,  # noqa: E402
                                         train_autoencoder, train_denoiser, train_segmenter)
 
 SIZES = {
@@ -56,7 +57,8 @@ def parse_args(argv):
     p.add_argument('--knows', default=None, help='provenance.knows (default: derived from the data)')
     p.add_argument('--size', type=int, default=112, help='image size (square), a multiple of 16')
     p.add_argument('--seed', type=int, default=1234)
-    p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--threads', type=int, default=2, help='CPU threads for torch')
+    p.add_argument('--device', default='auto', help="auto (CUDA when torch sees a GPU, else CPU), cpu, cuda or cuda:N")
     p.add_argument('--model-size', choices=sorted(SIZES), default='default')
     p.add_argument('--smoke', action='store_true', help='tiny models and a few dozen steps (CI): --model-size smoke and small step counts')
     p.add_argument('--ae-steps', type=int, default=800)
@@ -124,6 +126,8 @@ def pick_eval(frames, count, seed):
 def main(argv):
     a = parse_args(argv)
     torch.set_num_threads(a.threads)
+    device = ('cuda' if torch.cuda.is_available() else 'cpu') if a.device == 'auto' else a.device
+    trainers.set_device(device)
     torch.manual_seed(a.seed)
     np.random.seed(a.seed)
     sz = SIZES[a.model_size]
@@ -136,7 +140,7 @@ def main(argv):
     os.makedirs(report, exist_ok=True)
     command = 'python3 training/train_pack.py ' + ' '.join(shlex.quote(x) for x in argv)
     t_start = time.time()
-    log(f'train_pack: {command}')
+    log(f'train_pack: {command} (device {device}, {a.threads} CPU threads)')
 
     # 1. data
     try:
@@ -158,11 +162,11 @@ def main(argv):
     log(f'tokenizer: {len(vocab)} tokens, {len(merges)} merges')
 
     # 3. autoencoder
-    ae = Autoencoder(sz['ae_ch'])
+    ae = dev(Autoencoder(sz['ae_ch']))
     ae_path = os.path.join(work, 'autoencoder.pt')
     curves = {}
     if a.resume and os.path.exists(ae_path):
-        ck = torch.load(ae_path)
+        ck = torch.load(ae_path, map_location=device)
         ae.load_state_dict(ck['model'])
         curves['autoencoder'] = ck['losses']
         log('autoencoder: reused from the work folder')
@@ -178,10 +182,10 @@ def main(argv):
     # 4. segmenter (measures adherence)
     seg = None
     if not a.no_eval:
-        seg = Segmenter(k, ch=sz['seg_ch'])
+        seg = dev(Segmenter(k, ch=sz['seg_ch']))
         seg_path = os.path.join(work, 'segmenter.pt')
         if a.resume and os.path.exists(seg_path):
-            ck = torch.load(seg_path)
+            ck = torch.load(seg_path, map_location=device)
             seg.load_state_dict(ck['model'])
             curves['segmenter'] = ck['losses']
             log('segmenter: reused from the work folder')
@@ -191,8 +195,8 @@ def main(argv):
         seg.eval()
 
     # 5. text encoder + ControlNet UNet
-    text = TextEncoder(len(vocab), width=sz['text_width'], layers=sz['text_layers'])
-    unet = ControlUNet(latent=4, k=k, ctx=sz['text_width'], ch=sz['unet_ch'], control_ch=sz['control_ch'])
+    text = dev(TextEncoder(len(vocab), width=sz['text_width'], layers=sz['text_layers']))
+    unet = dev(ControlUNet(latent=4, k=k, ctx=sz['text_width'], ch=sz['unet_ch'], control_ch=sz['control_ch']))
     log(f'denoiser: UNet {sum(p.numel() for p in unet.parameters()) / 1e6:.2f}M, text encoder {sum(p.numel() for p in text.parameters()) / 1e6:.2f}M parameters')
     den_path = os.path.join(work, 'denoiser.pt')
     eval_fields = [data.fields[i] for i in eval_idx]
@@ -210,19 +214,19 @@ def main(argv):
             return
         n = min(16, len(eval_idx))
         with torch.no_grad():
-            ctx = ema_t(torch.tensor(cond_ids[:n]))
-            uctx = ema_t(torch.tensor([uncond_ids] * n))
+            ctx = ema_t(dev(torch.tensor(cond_ids[:n])))
+            uctx = ema_t(dev(torch.tensor([uncond_ids] * n)))
             lat = ddim_sample(ema_u, ctx, uctx, one_hot(eval_labels[:n], k), (n, 4, a.size // 4, a.size // 4), steps=a.eval_steps,
                               guidance=a.guidance, init_noise=eval_noise[:n])
             img = ae.decoder(lat / scaling).clamp(-1, 1)
-        gen = ((img[:, 0].numpy() + 1) * 127.5).round().astype(np.uint8)
+        gen = ((img[:, 0].cpu().numpy() + 1) * 127.5).round().astype(np.uint8)
         d = dice_per_label(segment(seg, gen), eval_labels[:n], k)
         progress.append({'step': step, 'dice_mean': float(np.mean(list(d.values()))), 'per_label': d})
         log(f'check at step {step}: PyTorch-generated Dice mean {np.mean(list(d.values())):.3f} {({l: round(v, 3) for l, v in d.items()})}')
         torch.save({'unet': ema_u.state_dict(), 'text': ema_t.state_dict(), 'losses': losses, 'step': step}, den_path + '.partial')
 
     if a.resume and os.path.exists(den_path):
-        ck = torch.load(den_path)
+        ck = torch.load(den_path, map_location=device)
         unet.load_state_dict(ck['unet'])
         text.load_state_dict(ck['text'])
         curves['denoiser'] = ck['losses']
@@ -242,7 +246,7 @@ def main(argv):
     if a.decoder_gan_steps > 0:
         gan_path = os.path.join(work, 'decoder-gan.pt')
         if a.resume and os.path.exists(gan_path):
-            ck = torch.load(gan_path)
+            ck = torch.load(gan_path, map_location=device)
             ae.decoder.load_state_dict(ck['decoder'])
             curves['decoder fine-tune'] = ck['losses']
             log('decoder fine-tune: reused from the work folder')
@@ -251,7 +255,10 @@ def main(argv):
             torch.save({'decoder': ae.decoder.state_dict(), 'losses': curves['decoder fine-tune']}, gan_path)
         ae.eval()
 
-    # 6. export
+    # 6. export; export and evaluation run on the CPU whatever trained the models
+    ae, text, unet = ae.cpu(), text.cpu(), unet.cpu()
+    seg = seg.cpu() if seg is not None else None
+    trainers.set_device('cpu')
     export_models(out, ae, text, unet, a.size, 4, k, 77, sz['text_width'])
     write_diffusers_files(out)
     prov = dataset_provenance(data.root)

@@ -47,16 +47,17 @@ def ddim_timesteps(steps, cfg=SCHEDULER_CONFIG):
 @torch.no_grad()
 def ddim_sample(unet, cond_ctx, uncond_ctx, hint, shape, steps=25, guidance=3.0, control_scale=1.0, generator=None, init_noise=None):
     """Classifier-free guided DDIM (eta 0). Returns scaled latents (divide by scaling_factor before decoding)."""
-    ac = alphas_cumprod()
+    device = hint.device
+    ac = alphas_cumprod().to(device)
     ratio = SCHEDULER_CONFIG['num_train_timesteps'] // steps
-    x = init_noise if init_noise is not None else torch.randn(shape, generator=generator)
+    x = (init_noise if init_noise is not None else torch.randn(shape, generator=generator)).to(device)
     b = shape[0]
-    scale = torch.tensor([control_scale], dtype=torch.float32)
+    scale = torch.tensor([control_scale], dtype=torch.float32, device=device)
     ctx = torch.cat([uncond_ctx, cond_ctx]) if guidance != 1.0 else cond_ctx
     hints = torch.cat([hint, hint])[None] if guidance != 1.0 else hint[None]
     for t in ddim_timesteps(steps):
         xin = torch.cat([x, x]) if guidance != 1.0 else x
-        eps = unet(xin, torch.full((xin.shape[0],), float(t)), ctx, hints, scale)
+        eps = unet(xin, torch.full((xin.shape[0],), float(t), device=device), ctx, hints, scale)
         if guidance != 1.0:
             eu, ec = eps[:b], eps[b:]
             eps = eu + guidance * (ec - eu)

@@ -12,17 +12,31 @@ from .diffusion import add_noise, alphas_cumprod, min_snr_weights
 from .prompts import compose
 
 
+DEVICE = torch.device('cpu')
+
+
+def set_device(device):
+    """Where training runs. Random draws stay on the CPU (seeded generators) and are moved, so a seed gives the
+    same noise on every device."""
+    global DEVICE
+    DEVICE = torch.device(device)
+
+
+def dev(t):
+    return t.to(DEVICE)
+
+
 def log(msg):
     print(time.strftime('%H:%M:%S'), msg, flush=True)
 
 
 def to_tensor_images(u8):
-    return torch.from_numpy(u8.astype(np.float32) / 127.5 - 1.0)[:, None]
+    return dev(torch.from_numpy(u8.astype(np.float32) / 127.5 - 1.0)[:, None])
 
 
 def one_hot(labels, k):
     t = torch.from_numpy(labels.astype(np.int64))
-    return F.one_hot(t.clamp(max=k - 1), k).permute(0, 3, 1, 2).float()
+    return dev(F.one_hot(t.clamp(max=k - 1), k).permute(0, 3, 1, 2).float())
 
 
 def lr_at(step, total, base, warmup=100):
@@ -45,7 +59,7 @@ def train_autoencoder(ae, images, steps, batch, lr, seed, every=50):
         x = to_tensor_images(images[idx])
         z = ae.encoder(x)
         # Noise on the latent makes the decoder tolerant of the small errors a denoiser leaves.
-        zn = z + 0.1 * z.detach().std() * torch.randn(z.shape, generator=g)
+        zn = z + 0.1 * z.detach().std() * dev(torch.randn(z.shape, generator=g))
         y = ae.decoder(zn)
         gx = lambda a: a[..., :, 1:] - a[..., :, :-1]
         gy = lambda a: a[..., 1:, :] - a[..., :-1, :]
@@ -63,7 +77,7 @@ def train_autoencoder(ae, images, steps, batch, lr, seed, every=50):
 def encode_latents(ae, images, batch=64):
     out = []
     for i in range(0, len(images), batch):
-        out.append(ae.encoder(to_tensor_images(images[i:i + batch])))
+        out.append(ae.encoder(to_tensor_images(images[i:i + batch])).cpu())
     return torch.cat(out)
 
 
@@ -83,7 +97,7 @@ def seg_augment(x, rng, g):
             xi = F.conv2d(F.pad(xi, (0, 0, r, r), mode='replicate'), k[None, None, :, None])
         u = (xi + 1) / 2
         u = u.clamp(0, 1) ** float(np.exp(rng.uniform(-0.35, 0.35))) * float(rng.uniform(0.75, 1.25))
-        u = u + float(rng.uniform(0, 0.06)) * torch.randn(u.shape, generator=g)
+        u = u + float(rng.uniform(0, 0.06)) * dev(torch.randn(u.shape, generator=g))
         out.append(u * 2 - 1)
     return torch.cat(out)
 
@@ -109,7 +123,7 @@ def train_segmenter(seg, images, labels, k, steps, batch, lr, seed, every=50):
     rng = np.random.default_rng(seed)
     opt = torch.optim.AdamW(seg.parameters(), lr=lr, weight_decay=1e-4)
     counts = np.bincount(labels.reshape(-1), minlength=k).astype(np.float64)
-    weight = torch.tensor((counts.sum() / np.maximum(counts, 1) / k) ** 0.5, dtype=torch.float32)
+    weight = dev(torch.tensor((counts.sum() / np.maximum(counts, 1) / k) ** 0.5, dtype=torch.float32))
     losses = []
     t0 = time.time()
     for step in range(steps):
@@ -117,7 +131,7 @@ def train_segmenter(seg, images, labels, k, steps, batch, lr, seed, every=50):
             pg['lr'] = lr_at(step, steps, lr, warmup=min(100, steps // 10 + 1))
         idx = rng.integers(0, len(images), batch)
         x = seg_augment(to_tensor_images(images[idx]), rng, g)
-        y = torch.from_numpy(labels[idx].astype(np.int64))
+        y = dev(torch.from_numpy(labels[idx].astype(np.int64)))
         logits = seg(x)
         p = logits.softmax(1)
         oh = F.one_hot(y, k).permute(0, 3, 1, 2).float()
@@ -137,7 +151,7 @@ def train_segmenter(seg, images, labels, k, steps, batch, lr, seed, every=50):
 def segment(seg, u8_images, batch=32):
     out = []
     for i in range(0, len(u8_images), batch):
-        out.append(seg(to_tensor_images(u8_images[i:i + batch])).argmax(1).numpy().astype(np.uint8))
+        out.append(seg(to_tensor_images(u8_images[i:i + batch])).argmax(1).cpu().numpy().astype(np.uint8))
     return np.concatenate(out)
 
 
@@ -156,7 +170,7 @@ def train_denoiser(unet, text, tokenizer, latents, labels, fields, k, steps, bat
     ema_u, ema_t = copy.deepcopy(unet).eval(), copy.deepcopy(text).eval()
     for p in list(ema_u.parameters()) + list(ema_t.parameters()):
         p.requires_grad_(False)
-    ac = alphas_cumprod()
+    ac = dev(alphas_cumprod())
     empty = tokenizer('')
     prompt_cache = {}
     losses = []
@@ -165,7 +179,7 @@ def train_denoiser(unet, text, tokenizer, latents, labels, fields, k, steps, bat
         for pg in opt.param_groups:
             pg['lr'] = lr_at(step, steps, lr, warmup=min(200, steps // 10 + 1))
         idx = rng.integers(0, len(latents), batch)
-        x0 = latents[idx]
+        x0 = dev(latents[idx])
         ids = []
         for i in idx:
             if rng.random() < prompt_dropout:
@@ -175,15 +189,15 @@ def train_denoiser(unet, text, tokenizer, latents, labels, fields, k, steps, bat
             if prompt not in prompt_cache:
                 prompt_cache[prompt] = tokenizer(prompt)
             ids.append(prompt_cache[prompt])
-        ctx = text(torch.tensor(ids, dtype=torch.int64))
+        ctx = text(dev(torch.tensor(ids, dtype=torch.int64)))
         hint = one_hot(labels[idx], k)
-        keep = torch.from_numpy((rng.random(batch) >= label_dropout).astype(np.float32))
+        keep = dev(torch.from_numpy((rng.random(batch) >= label_dropout).astype(np.float32)))
         hint = hint * keep[:, None, None, None]
-        t = torch.randint(0, 1000, (batch,), generator=g)
-        noise = torch.randn(x0.shape, generator=g)
+        t = dev(torch.randint(0, 1000, (batch,), generator=g))
+        noise = dev(torch.randn(x0.shape, generator=g))
         xt = add_noise(x0, noise, t, ac)
         # A dropped label map is absent entirely: zero one-hot and conditioning scale 0 for that sample.
-        eps = unet(xt, t.float(), ctx, hint[None], torch.ones(1), sample_scale=keep)
+        eps = unet(xt, t.float(), ctx, hint[None], dev(torch.ones(1)), sample_scale=keep)
         w = min_snr_weights(t, ac)
         loss = (w * (eps - noise).square().mean((1, 2, 3))).mean()
         opt.zero_grad()
@@ -225,7 +239,7 @@ def finetune_decoder(ae, images, steps, batch, lr, seed, adv_weight=0.1, every=5
     Diffusion's decoder was fine-tuned after the fact)."""
     g = torch.Generator().manual_seed(seed)
     rng = np.random.default_rng(seed)
-    disc = PatchDiscriminator()
+    disc = dev(PatchDiscriminator())
     opt_g = torch.optim.Adam(ae.decoder.parameters(), lr=lr, betas=(0.5, 0.9))
     opt_d = torch.optim.Adam(disc.parameters(), lr=lr, betas=(0.5, 0.9))
     ae.encoder.eval()
@@ -239,7 +253,7 @@ def finetune_decoder(ae, images, steps, batch, lr, seed, adv_weight=0.1, every=5
         x = to_tensor_images(images[idx])
         with torch.no_grad():
             z = ae.encoder(x)
-            z = z + 0.1 * z.std() * torch.randn(z.shape, generator=g)
+            z = z + 0.1 * z.std() * dev(torch.randn(z.shape, generator=g))
         y = ae.decoder(z)
         # critic
         d_loss = F.relu(1 - disc(x)).mean() + F.relu(1 + disc(y.detach())).mean()
