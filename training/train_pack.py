@@ -318,7 +318,7 @@ def main(argv):
         manifest['metrics'] = {'label_adherence_dice': {'mean': dice['mean'], 'per_label': dice['per_label'], 'images': dice['images'],
                                                          'steps': a.eval_steps, 'guidance': a.guidance, 'segmenter_on_real_images': dice['segmenter_on_real_images']['mean']}}
         write_json(os.path.join(out, 'cardiosynth.json'), manifest)
-    loss_curves(os.path.join(report, 'loss.png'), curves)
+    loss_curves(os.path.join(report, 'loss.png'), curves, progress)
     if gen is not None:
         sample_grid(os.path.join(report, 'samples.png'), eval_labels, gen, pred, eval_real, eval_prompts, LABEL_COLORS, n=8)
     metrics['wall_clock_minutes'] = round((time.time() - t_start) / 60, 1)
