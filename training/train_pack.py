@@ -168,11 +168,13 @@ def main(argv):
     ae = dev(Autoencoder(sz['ae_ch']))
     ae_path = os.path.join(work, 'autoencoder.pt')
     curves = {}
+    reused = []
     if a.resume and os.path.exists(ae_path):
         ck = torch.load(ae_path, map_location=device)
         ae.load_state_dict(ck['model'])
         curves['autoencoder'] = ck['losses']
         log('autoencoder: reused from the work folder')
+        reused.append('autoencoder')
     else:
         curves['autoencoder'] = train_autoencoder(ae, train.images, a.ae_steps, a.ae_batch, 1e-3, a.seed + 1)
         torch.save({'model': ae.state_dict(), 'losses': curves['autoencoder']}, ae_path)
@@ -192,6 +194,7 @@ def main(argv):
             seg.load_state_dict(ck['model'])
             curves['segmenter'] = ck['losses']
             log('segmenter: reused from the work folder')
+            reused.append('segmenter')
         else:
             curves['segmenter'] = train_segmenter(seg, train.images, train.labels, k, a.seg_steps, a.seg_batch, 2e-3, a.seed + 2)
             torch.save({'model': seg.state_dict(), 'losses': curves['segmenter']}, seg_path)
@@ -235,6 +238,7 @@ def main(argv):
         curves['denoiser'] = ck['losses']
         progress = ck.get('progress', [])
         log('denoiser: reused from the work folder')
+        reused.append('denoiser')
     else:
         losses, ema_u, ema_t = train_denoiser(unet, text, tok, latents, train.labels, train.fields, k, a.unet_steps, a.batch, a.lr, a.seed + 3,
                                               on_checkpoint=torch_check, checkpoint_every=a.eval_every)
@@ -253,6 +257,7 @@ def main(argv):
             ae.decoder.load_state_dict(ck['decoder'])
             curves[GAN_CURVE] = ck['losses']
             log('decoder fine-tune: reused from the work folder')
+            reused.append('decoder fine-tune')
         else:
             curves[GAN_CURVE] = finetune_decoder(ae, train.images, a.decoder_gan_steps, a.ae_batch, 1e-4, a.seed + 4)
             torch.save({'decoder': ae.decoder.state_dict(), 'losses': curves[GAN_CURVE]}, gan_path)
@@ -325,6 +330,7 @@ def main(argv):
     if gen is not None:
         sample_grid(os.path.join(report, 'samples.png'), eval_labels, gen, pred, eval_real, eval_prompts, LABEL_COLORS, n=8)
     metrics['wall_clock_minutes'] = round((time.time() - t_start) / 60, 1)
+    metrics['stages_reused_from_work_folder'] = reused  # their time is not in wall_clock_minutes
     write_metrics(os.path.join(report, 'metrics.json'), metrics)
     log(f'pack written to {out} ({metrics["wall_clock_minutes"]} min)')
 
