@@ -22,7 +22,8 @@ describe.skipIf(!present)('embedded default pack', () => {
 
   it('is a cardiosynth-pack/1 in the diffusers ONNX layout, within 25 MB', () => {
     for (const f of ['model_index.json', 'scheduler/scheduler_config.json', 'tokenizer/vocab.json', 'tokenizer/merges.txt', 'tokenizer/tokenizer_config.json',
-      'text_encoder/model.onnx', 'unet/model.onnx', 'vae_decoder/model.onnx', 'vae_encoder/model.onnx', 'report/loss.png', 'report/samples.png', 'report/metrics.json']) {
+      'text_encoder/model.onnx', 'unet/model.onnx', 'vae_decoder/model.onnx', 'vae_encoder/model.onnx', 'report/loss.png', 'report/samples.png', 'report/metrics.json',
+      'report/training-log.txt']) {
       expect(existsSync(join(PACK, f)), f).toBe(true);
     }
     expect(sizeOf(PACK)).toBeLessThanOrEqual(25 * 1024 * 1024);
