@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'http', 'https', 'net', 'url', 'zlib', 'stream', 'util', 'events', 'buffer'];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'bench/**', 'test-results/**', 'playwright-report/**', 'resources/**', 'training/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'bench/**', 'test-results/**', 'playwright-report/**', 'resources/**', 'training/**/*.py'] },
   ...tseslint.configs.recommended,
   {
     rules: {

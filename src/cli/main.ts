@@ -7,11 +7,12 @@ import { importCommand } from './commands/import.ts';
 import { generateCommand } from './commands/generate.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { labelsCommand } from './commands/labels.ts';
+import { phantomCommand } from './commands/phantom.ts';
 import { renderCommand } from './commands/render.ts';
 import { serveCommand } from './commands/serve.ts';
 import { EXIT_BAD_INPUT, EXIT_FAILED, UsageError, err, out, type Command } from './usage.ts';
 
-const COMMANDS: Command[] = [inspectCommand, importCommand, renderCommand, serveCommand, labelsCommand, generateCommand, exportCommand];
+const COMMANDS: Command[] = [inspectCommand, importCommand, renderCommand, serveCommand, labelsCommand, generateCommand, phantomCommand, exportCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -14,6 +14,7 @@ import { editorUiBench } from './editor-ui-bench.ts';
 import { figure, type Figure } from './figures.ts';
 import { inferBench } from './infer-bench.ts';
 import { parseVsDcmdump } from './parse-vs-dcmdump.ts';
+import { phantomBench } from './phantom-bench.ts';
 import { SHARED_DATA } from '../support/shared-data.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -75,6 +76,7 @@ try {
       figures['infer.vs_pytorch_cpu_ratio'].pass = false;
     }
   }
+  if (want('phantom')) Object.assign(figures, await phantomBench(repoRoot));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -116,9 +116,9 @@ export function createBmodeRenderer(scene: BmodeScene, options: BmodeOptions): B
     ai[k] = rnd.gaussian() * Math.SQRT1_2;
   }
   // Coarse texture of the surrounding tissue (fat, fascia): a smooth random field frozen into the scatterers.
-  const tg = 16;
+  const tg = 22;
   const texGrid = new Float32Array((tg + 1) * (tg + 1));
-  for (let k = 0; k < texGrid.length; k++) texGrid[k] = Math.exp(0.6 * rnd.gaussian());
+  for (let k = 0; k < texGrid.length; k++) texGrid[k] = Math.exp(0.75 * rnd.gaussian());
   for (let k = 0; k < count; k++) {
     const u = Math.min(tg - 1e-6, Math.max(0, (x0[k] / width) * tg));
     const v = Math.min(tg - 1e-6, Math.max(0, (y0[k] / height) * tg));
@@ -160,6 +160,28 @@ export function createBmodeRenderer(scene: BmodeScene, options: BmodeOptions): B
           gv *= 1 - q.dropout * inR * Math.exp(-(((t - b.t) / b.w) ** 2));
         }
         gain[i * nt + j] = gv;
+      }
+    }
+  }
+
+  // Lung: air beside the heart reflects nothing back beyond the pleura, so on one or both lateral edges of
+  // an apical window the surrounding tissue fades to a dark, noisy wedge (applied to plain tissue only; the
+  // heart is always in the acoustic window).
+  const lung = new Float32Array(nr * nt).fill(1);
+  for (const side of [-1, 1]) {
+    if (rnd.next() < 0.25) continue;
+    const edge = side * phi * rnd.range(0.45, 0.75);
+    const soft = phi * rnd.range(0.08, 0.16);
+    const r0 = rnd.range(0.12, 0.3) * depthMm;
+    const r1 = rnd.range(0.55, 0.85) * depthMm;
+    const depthOfShadow = rnd.range(0.75, 0.95);
+    for (let i = 0; i < nr; i++) {
+      const r = i * drMm;
+      const inR = Math.min(1, Math.max(0, (r - r0) / 8)) * Math.min(1, Math.max(0, (r1 - r) / 15));
+      for (let j = 0; j < nt; j++) {
+        const t = thetaStart + j * dTheta;
+        const inT = 1 / (1 + Math.exp(-((t - edge) * side) / (soft / 4)));
+        lung[i * nt + j] *= 1 - depthOfShadow * inR * inT;
       }
     }
   }
@@ -282,7 +304,6 @@ export function createBmodeRenderer(scene: BmodeScene, options: BmodeOptions): B
       const iy = Math.min(height - 1, Math.max(0, Math.floor(py)));
       const p = iy * width + ix;
       let amp = em.echo[p];
-      if (em.tissue[p]) amp *= tex[k];
       const dx = (px - apexX) * sp;
       const dy = (py - apexY) * sp;
       const r = Math.sqrt(dx * dx + dy * dy);
@@ -291,6 +312,7 @@ export function createBmodeRenderer(scene: BmodeScene, options: BmodeOptions): B
       const i = Math.floor(fr);
       const j = Math.floor(ft);
       if (i < 0 || j < 0 || i >= nr - 1 || j >= nt - 1) continue;
+      if (em.tissue[p]) amp *= tex[k] * lung[i * nt + j];
       // Round-trip phase: a scatterer's echo turns with its range, so a cell moving as a whole keeps its
       // speckle while its contents shuffle only where tissue deforms. Blood gets a fresh phase each frame.
       let ph = k4pi * r;

@@ -55,6 +55,7 @@ export function echoMap(labels: Uint8Array, width: number, height: number, pixel
   const isBlood = (l: number): boolean => l === L.lvCavity || l === L.leftAtrium || l === L.rightVentricle || l === L.rightAtrium;
   const dMyo = chamferDistance(labels, width, height, (l) => l === L.myocardium);
   const dPool = chamferDistance(labels, width, height, (l) => l === L.leftAtrium || l === L.rightVentricle || l === L.rightAtrium);
+  const dHeart = chamferDistance(labels, width, height, (l) => l !== L.background);
   const echo = new Float32Array(width * height);
   const tissue = new Uint8Array(width * height);
   const blood = new Uint8Array(width * height);
@@ -77,11 +78,16 @@ export function echoMap(labels: Uint8Array, width: number, height: number, pixel
     } else {
       const mm = dMyo[k] * pixelSpacingMm;
       const pm = dPool[k] * pixelSpacingMm;
-      // Pericardium: a bright sheet about 1-4 mm outside the epicardium.
-      const peri = 0.75 * Math.exp(-(((mm - 2) / 1.3) ** 2));
+      const hm = dHeart[k] * pixelSpacingMm;
+      // Pericardium: a bright sheet about 1-4 mm outside the epicardium, fainter around the atria (the
+      // posterior pericardium and atrioventricular groove fat behind them in apical views).
+      const peri = Math.max(0.75 * Math.exp(-(((mm - 2) / 1.3) ** 2)), 0.45 * Math.exp(-(((hm - 4.5) / 2.2) ** 2)));
       // Walls of the atria and right ventricle (and the septa between them), ~3 mm thick.
       const wall = pm <= 3.5 ? 1 - pm / 6 : 0;
-      echo[k] = Math.max(q.tissueEcho, peri, q.myocardiumEcho * 1.1 * wall);
+      // Epicardial fat and mediastinal tissue: a few millimetres of mid-grey outside the pericardium, fading
+      // into the darker, mottled surroundings.
+      const fat = q.myocardiumEcho * 0.55 * Math.exp(-Math.max(0, hm - 5) / 6);
+      echo[k] = Math.max(q.tissueEcho, fat, peri, q.myocardiumEcho * 1.1 * wall);
       tissue[k] = peri < 0.3 && wall === 0 ? 1 : 0;
     }
   }

@@ -28,9 +28,9 @@ export interface QualityPreset {
 }
 
 export const QUALITY_PRESETS: Readonly<Record<ImageQuality, QualityPreset>> = {
-  Good: { noiseDb: -68, bloodEcho: 0.008, myocardiumEcho: 0.3, tissueEcho: 0.1, nearClutter: 0.05, haze: 0.005, dropout: 0, psfScale: 1, tgcErrorDb: 1, dynamicRangeDb: 55 },
-  Medium: { noiseDb: -61, bloodEcho: 0.016, myocardiumEcho: 0.24, tissueEcho: 0.1, nearClutter: 0.12, haze: 0.012, dropout: 0.55, psfScale: 1.25, tgcErrorDb: 2.5, dynamicRangeDb: 52 },
-  Poor: { noiseDb: -55, bloodEcho: 0.03, myocardiumEcho: 0.19, tissueEcho: 0.1, nearClutter: 0.22, haze: 0.03, dropout: 0.85, psfScale: 1.5, tgcErrorDb: 4, dynamicRangeDb: 48 },
+  Good: { noiseDb: -68, bloodEcho: 0.008, myocardiumEcho: 0.3, tissueEcho: 0.06, nearClutter: 0.05, haze: 0.005, dropout: 0, psfScale: 1, tgcErrorDb: 1, dynamicRangeDb: 55 },
+  Medium: { noiseDb: -61, bloodEcho: 0.016, myocardiumEcho: 0.24, tissueEcho: 0.06, nearClutter: 0.12, haze: 0.012, dropout: 0.55, psfScale: 1.25, tgcErrorDb: 2.5, dynamicRangeDb: 52 },
+  Poor: { noiseDb: -55, bloodEcho: 0.03, myocardiumEcho: 0.19, tissueEcho: 0.06, nearClutter: 0.22, haze: 0.03, dropout: 0.85, psfScale: 1.5, tgcErrorDb: 4, dynamicRangeDb: 48 },
 };
 
 export const IMAGE_QUALITIES: readonly ImageQuality[] = ['Good', 'Medium', 'Poor'];

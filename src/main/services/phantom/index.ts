@@ -29,3 +29,5 @@ export { IMAGE_QUALITIES, QUALITY_PRESETS } from './image-quality.ts';
 export type { ImageQuality, QualityPreset } from './image-quality.ts';
 export { createPrng, hashString, streamSeed } from './prng.ts';
 export type { Prng } from './prng.ts';
+export { patientName, planPhantomDataset, renderPhantomStudy } from './phantom-dataset.ts';
+export type { PhantomDatasetOptions, PhantomLayout, PhantomStudyPlan } from './phantom-dataset.ts';
