@@ -7,9 +7,11 @@ import {
   DEFAULT_STUDY_DIR,
   DEFAULT_STUDY_FILE,
   DEFAULT_STUDY_OPTIONS,
-  renderEchoCine,
+  renderPhantomCine,
   writeDefaultStudy,
 } from '../../../src/main/services/default-study/index.ts';
+import { LabelService } from '../../../src/main/services/labels/index.ts';
+import { PHANTOM_LABELS } from '../../../src/main/services/phantom/index.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const committed = join(root, DEFAULT_STUDY_DIR, DEFAULT_STUDY_FILE);
@@ -37,15 +39,41 @@ describe('embedded default study', () => {
     expect(b.equals(a), 'the generator changed: run `npm run make:default-study` and commit the result').toBe(true);
   });
 
-  it('moves: the LV contracts, so frames differ and the cycle returns to where it began', () => {
-    const cine = renderEchoCine({ seed: 'motion-check', rows: 96, columns: 96, frames: 21, framesPerCycle: 20 });
-    const dark = (f: Uint8Array): number => f.reduce((n, v) => n + (v < 20 ? 1 : 0), 0);
-    // End-systole (about a third into the cycle) has less dark blood than end-diastole.
-    expect(dark(cine[7])).toBeLessThan(dark(cine[0]) * 0.97);
-    // Frame 20 is frame 0 of the next cycle: same geometry, only the per-frame noise differs.
-    let diff = 0;
-    for (let i = 0; i < cine[0].length; i++) diff += Math.abs(cine[0][i] - cine[20][i]);
-    expect(diff / cine[0].length).toBeLessThan(2);
+  it('is a phantom heart that beats: the LV shrinks to end-systole and the beat loops', () => {
+    // One beat at 25 Hz and 60 bpm is 25 frames; frame 25 starts the next beat.
+    const cine = renderPhantomCine({ seed: 'motion-check', rows: 96, columns: 96, frames: 26, frameTimeMs: 40 });
+    const lv = (f: number): number => cine.labels[f].reduce((n, v) => n + (v === PHANTOM_LABELS.lvCavity ? 1 : 0), 0);
+    expect(cine.edFrame).toBe(0);
+    expect(lv(cine.esFrame)).toBeLessThan(lv(0) * 0.75);
+    // The image follows its labels: blood is dark, so the LV cavity is darker than the myocardium around it.
+    const mean = (f: number, label: number): number => {
+      let s = 0;
+      let n = 0;
+      cine.labels[f].forEach((v, i) => {
+        if (v !== label) return;
+        s += cine.frames[f][i];
+        n++;
+      });
+      return s / n;
+    };
+    expect(mean(0, PHANTOM_LABELS.lvCavity) + 40).toBeLessThan(mean(0, PHANTOM_LABELS.myocardium));
+    // Frame 25 is frame 0 of the next beat: the same heart and the same speckle (it moves with the tissue);
+    // only the electronic noise is new, so it differs from frame 0 far less than end-systole does.
+    expect(Buffer.from(cine.labels[25]).equals(Buffer.from(cine.labels[0]))).toBe(true);
+    const diff = (a: number, b: number): number => cine.frames[a].reduce((s, v, i) => s + Math.abs(v - cine.frames[b][i]), 0) / cine.frames[a].length;
+    console.log(`default study loop: mean |frame 25 - frame 0| ${diff(0, 25).toFixed(2)}, |ES - ED| ${diff(0, cine.esFrame).toFixed(2)}`);
+    expect(diff(0, 25)).toBeLessThan(diff(0, cine.esFrame) / 3);
+  });
+
+  it('carries its pixel spacing as a calibrated ultrasound region, which the label tools read', async () => {
+    const labels = new LabelService(dir);
+    try {
+      const g = await labels.geometry({ kind: 'dicom-file', path: fresh });
+      expect(g).toMatchObject({ width: columns, height: rows, frames, spacingSource: 'SequenceOfUltrasoundRegions (PhysicalDeltaX/Y)' });
+      expect(g.spacingMm![0]).toBeCloseTo(renderPhantomCine({ ...DEFAULT_STUDY_OPTIONS, frames: 8 }).pixelSpacingMm, 9);
+    } finally {
+      labels.close();
+    }
   });
 });
 
@@ -84,7 +112,7 @@ const tailPixels = (path: string): Uint8Array => {
 };
 
 describe('reference decoders agree with the frames we rendered', () => {
-  const expected = (): Uint8Array => Buffer.concat(renderEchoCine({ seed: DEFAULT_STUDY_OPTIONS.seed, rows, columns, frames, framesPerCycle: 40 }));
+  const expected = (): Uint8Array => Buffer.concat(renderPhantomCine(DEFAULT_STUDY_OPTIONS).frames);
 
   it.skipIf(!tool('dcmdrle'))('dcmdrle decodes every frame exactly (skipped when dcmtk is absent)', () => {
     const out = join(dir, 'dcmdrle.dcm');

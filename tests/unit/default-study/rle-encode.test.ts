@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeRleFrame8 } from '../../../src/main/services/default-study/rle-encode.ts';
-import { createPrng } from '../../../src/main/services/default-study/prng.ts';
+import { createPrng } from '../../../src/main/services/phantom/prng.ts';
 
 /** PackBits decoder straight from PS3.5 G.3.2, independent of the encoder under test. */
 function decodeFragment(frag: Uint8Array, expected: number): Uint8Array {

@@ -18,7 +18,7 @@ import { sharedFile } from '../../support/shared-data.ts';
 import { rng } from './helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const IMAGE = join(ROOT, 'resources/default-study/phantom-a4c.dcm'); // 256 x 256, 40 frames, 0.262 mm spacing
+const IMAGE = join(ROOT, 'resources/default-study/phantom-a4c.dcm'); // 256 x 256, 40 frames, 0.796 mm spacing
 const key = { kind: 'dicom-file' as const, path: IMAGE };
 const PY = '/usr/bin/python3';
 const hasNibabel = existsSync(PY) && spawnSync(PY, ['-c', 'import nibabel']).status === 0;
@@ -86,7 +86,8 @@ describe('label files', () => {
     const all = Array.from({ length: 40 }, (_, f) => maps.get(f) ?? new Uint8Array(256 * 256));
     const nib = nibabel(out);
     expect(nib).toMatchObject({ shape: [256, 256, 40], dtype: 'uint8', intent: 'labels', sha: sha256(...all) });
-    expect(nib.zooms).toEqual([1, 1, 1]); // the default study states no pixel spacing
+    // The default study's pixel spacing (its calibrated ultrasound region, 0.0796 cm) becomes the NIfTI's.
+    expect(nib.zooms.map((z: number) => Math.round(z * 1e6) / 1e6)).toEqual([0.796091, 0.796091, 1]);
     const back = await readLabelFile(out, { format: 'auto', known: knownValues(CAMUS_LABELS), maxLabel: 3, expect: { width: 256, height: 256, frameCount: 40 } });
     expect(back.frames.map(labelMapChecksum)).toEqual(all.map(labelMapChecksum));
     // One frame: a 2-D (W, H) file, as CAMUS's ED/ES _gt.

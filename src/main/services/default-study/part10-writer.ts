@@ -9,15 +9,15 @@
 import { AppError } from '../../../shared/errors.ts';
 import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from './uids.ts';
 
-export type Vr = 'AT' | 'CS' | 'DA' | 'DS' | 'IS' | 'LO' | 'LT' | 'OB' | 'PN' | 'SH' | 'SQ' | 'ST' | 'TM' | 'UI' | 'UL' | 'US';
+export type Vr = 'AT' | 'CS' | 'DA' | 'DS' | 'FD' | 'IS' | 'LO' | 'LT' | 'OB' | 'PN' | 'SH' | 'SQ' | 'ST' | 'TM' | 'UI' | 'UL' | 'US';
 
 /** One element. `tag` is (group << 16 | element). Strings are joined with '\' for multiple values. */
 export type DataElement =
   | { tag: number; vr: 'AT'; value: number[] }
-  | { tag: number; vr: 'US' | 'UL'; value: number[] }
+  | { tag: number; vr: 'US' | 'UL' | 'FD'; value: number[] }
   | { tag: number; vr: 'OB'; value: Uint8Array }
   | { tag: number; vr: 'SQ'; value: DataElement[][] }
-  | { tag: number; vr: Exclude<Vr, 'AT' | 'US' | 'UL' | 'OB' | 'SQ'>; value: string };
+  | { tag: number; vr: Exclude<Vr, 'AT' | 'US' | 'UL' | 'FD' | 'OB' | 'SQ'>; value: string };
 
 /** Pixel data: native bytes, or one encapsulated fragment per frame (a Basic Offset Table is written). */
 export type PixelData = { kind: 'native'; bytes: Uint8Array } | { kind: 'encapsulated'; frames: Uint8Array[] };
@@ -68,6 +68,11 @@ function valueBytes(el: DataElement): Uint8Array {
     case 'UL': {
       const b = Buffer.alloc(el.value.length * 4);
       el.value.forEach((v, i) => b.writeUInt32LE(v, i * 4));
+      return b;
+    }
+    case 'FD': {
+      const b = Buffer.alloc(el.value.length * 8);
+      el.value.forEach((v, i) => b.writeDoubleLE(v, i * 8));
       return b;
     }
     case 'AT': {

@@ -25,6 +25,8 @@ export interface UsCineInput {
   /** rows*columns bytes each. */
   frames: Uint8Array[];
   frameTimeMs: number;
+  /** Square pixels in mm: written as an ultrasound region calibrated in cm (PhysicalDeltaX/Y), as scanners do. */
+  pixelSpacingMm?: number;
   encoding: 'rle' | 'native';
   seriesDescription?: string;
   /** Fixed so output is reproducible; DICOM DA (YYYYMMDD) and TM (HHMMSS). */
@@ -37,6 +39,29 @@ const formatDs = (v: number): string => {
   if (s.length > 16) throw new AppError('invalid-argument', `DS value ${v} does not fit 16 characters`);
   return s;
 };
+
+/** US Region Calibration (PS3.3 C.8.5.5): one 2D tissue region over the whole image, calibrated in cm. */
+function usRegion(rows: number, columns: number, spacingMm: number): DataElement {
+  if (!(spacingMm > 0)) throw new AppError('invalid-argument', `US cine writer: pixel spacing ${spacingMm} mm`);
+  const cm = spacingMm / 10;
+  return {
+    tag: tag(0x0018, 0x6011),
+    vr: 'SQ',
+    value: [[
+      { tag: tag(0x0018, 0x6012), vr: 'US', value: [1] }, // RegionSpatialFormat: 2D
+      { tag: tag(0x0018, 0x6014), vr: 'US', value: [1] }, // RegionDataType: tissue
+      { tag: tag(0x0018, 0x6016), vr: 'UL', value: [0] }, // RegionFlags
+      { tag: tag(0x0018, 0x6018), vr: 'UL', value: [0] }, // RegionLocationMinX0
+      { tag: tag(0x0018, 0x601a), vr: 'UL', value: [0] }, // RegionLocationMinY0
+      { tag: tag(0x0018, 0x601c), vr: 'UL', value: [columns - 1] }, // RegionLocationMaxX1
+      { tag: tag(0x0018, 0x601e), vr: 'UL', value: [rows - 1] }, // RegionLocationMaxY1
+      { tag: tag(0x0018, 0x6024), vr: 'US', value: [3] }, // PhysicalUnitsXDirection: cm
+      { tag: tag(0x0018, 0x6026), vr: 'US', value: [3] }, // PhysicalUnitsYDirection: cm
+      { tag: tag(0x0018, 0x602c), vr: 'FD', value: [cm] }, // PhysicalDeltaX
+      { tag: tag(0x0018, 0x602e), vr: 'FD', value: [cm] }, // PhysicalDeltaY
+    ]],
+  };
+}
 
 export function writeUsCine(input: UsCineInput): Uint8Array {
   const { rows, columns, frames, seed } = input;
@@ -81,6 +106,7 @@ export function writeUsCine(input: UsCineInput): Uint8Array {
     { tag: tag(0x0018, 0x0040), vr: 'IS', value: String(cineRate) },
     { tag: tag(0x0018, 0x1063), vr: 'DS', value: formatDs(input.frameTimeMs) },
     { tag: tag(0x0018, 0x1244), vr: 'US', value: [0] }, // PreferredPlaybackSequencing: looping
+    ...(input.pixelSpacingMm ? [usRegion(rows, columns, input.pixelSpacingMm)] : []),
     { tag: tag(0x0020, 0x000d), vr: 'UI', value: derivedUid(seed, 'study') },
     { tag: tag(0x0020, 0x000e), vr: 'UI', value: derivedUid(seed, 'series') },
     { tag: tag(0x0020, 0x0010), vr: 'SH', value: '1' },
