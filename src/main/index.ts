@@ -46,6 +46,7 @@ if (!app.requestSingleInstanceLock()) {
         return { paths: result.canceled ? [] : result.filePaths };
       },
     };
+    services.firstStart.prepare(); // the demo dataset's import, a job the window follows (start.plan)
     registerIpc(handlers, { rendererIndex: paths.rendererIndex, devUrl });
     openWindow();
     app.on('activate', () => {

@@ -51,6 +51,8 @@ export const METHOD_NAMES = [
   'jobs.get',
   'jobs.cancel',
   'jobs.watch',
+  'start.plan',
+  'start.addDemo',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -30,6 +30,8 @@ DIR/cardiosynth-dataset.json records how it was made. The same options and seed 
   --size WxH         image size for camus (default 256x256); echonet is always 112x112
   --quality Q        image qualities to draw from, comma-separated Good,Medium,Poor (default all)
   --seed S           seed (default 1); patient k uses seed "S:k"
+  --first-patient N  number the patients from N (default 1: patient0001 / PHANTOM_0001); catalog study ids
+                     come from the names, so numbers past 0500 keep a phantom dataset apart from CAMUS's
   --json             print a JSON summary on stdout
   -h, --help         show this help
 
@@ -82,7 +84,7 @@ export const phantomCommand: Command = {
       options: {
         out: { type: 'string' }, layout: { type: 'string' }, view: { type: 'string' }, n: { type: 'string' }, ef: { type: 'string' },
         frames: { type: 'string' }, fps: { type: 'string' }, size: { type: 'string' }, quality: { type: 'string' }, seed: { type: 'string' },
-        json: { type: 'boolean' },
+        'first-patient': { type: 'string' }, json: { type: 'boolean' },
       },
     });
     if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}".`);
@@ -108,6 +110,7 @@ export const phantomCommand: Command = {
       layout, views: parseViews(values.view, layout), patients: intOption(values.n, 'n', 10, 9999), efRange: parseEf(values.ef),
       frames, frameRateHz: fps, width, height, seed, qualities: parseQualities(values.quality),
       source: `cardiosynth phantom, seed ${seed}`,
+      firstPatient: intOption(values['first-patient'], 'first-patient', 1, 9999),
     };
     let plans;
     try {

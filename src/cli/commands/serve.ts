@@ -15,8 +15,10 @@ Serves the Cardiosynth UI to a browser on this machine (127.0.0.1 only) and prin
   Cardiosynth serving at http://127.0.0.1:PORT/?token=TOKEN
 
 The token is new on every start and is required on every request. To use it from another machine, forward
-the port over SSH (ssh -L PORT:127.0.0.1:PORT host) and open the printed URL there. The embedded default
-study is opened at start. Stop with Ctrl-C (SIGINT) or SIGTERM.
+the port over SSH (ssh -L PORT:127.0.0.1:PORT host) and open the printed URL there. At start the embedded
+demo dataset (synthetic phantom hearts, CAMUS layout) is imported into the catalog of the data folder (once;
+later starts read nothing), and the page opens one of its studies with the embedded model pack ready to
+generate. Stop with Ctrl-C (SIGINT) or SIGTERM.
 
   --port N    the port to listen on (default 0: any free port)
   --json      print {"url": ..., "port": ..., "token": ...} on one line instead
@@ -40,8 +42,13 @@ export const serveCommand: Command = {
     const port = intOption(values.port, 'port', 0, 65535);
 
     const services = createServices({ resourcesDir: paths.resources, dataDir: userDataDir() });
-    const opened = await services.dicom.open([services.info.defaultStudyPath]);
-    for (const e of opened.errors) err(`cardiosynth serve: default study: ${e.path}: [${e.code}] ${e.message}`);
+    // The demo import runs as a job while the server starts; the page follows it (start.plan).
+    const demo = services.firstStart.prepare();
+    if (demo) {
+      void services.jobs.settled(demo.id).then((j) => {
+        if (j.state === 'failed') err(`cardiosynth serve: demo dataset ${services.firstStart.demoRoot}: ${j.error?.message ?? 'import failed'}`);
+      });
+    }
 
     let server;
     try {

@@ -12,7 +12,9 @@ export function catalogHandlers(services: Services): HandlersFor<keyof CatalogRe
     'catalog.datasets': () => catalog().store.datasets(),
     'catalog.datasetIssues': ({ datasetId, offset, limit }) => catalog().store.issues(datasetId, offset, limit),
     'catalog.removeDataset': ({ datasetId }) => {
+      const { root } = catalog().store.datasetRow(datasetId);
       const removedStudies = catalog().store.removeDataset(datasetId);
+      services.firstStart.datasetRemoved(root); // the demo dataset stays removed at the next start
       catalog().media.forget();
       return { removedStudies };
     },

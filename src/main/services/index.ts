@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { packageVersion } from '../paths.ts';
 import { Catalog } from './datasets/catalog/index.ts';
 import { DicomLibrary } from './dicom/index.ts';
+import { FirstStart } from './first-start/index.ts';
 import { InferenceService, studySources } from './inference/index.ts';
 import { JobsService } from './jobs/index.ts';
 import { LabelService } from './labels/index.ts';
@@ -29,6 +30,8 @@ export interface Services {
   readonly catalog: Catalog;
   /** Model packs, the inference engine process, generation and its results. */
   inference: InferenceService;
+  /** The first start: imports the embedded demo dataset at start, says what to open when nothing is. */
+  firstStart: FirstStart;
   info: { name: string; version: string; defaultStudyPath: string; dataDir: string };
 }
 
@@ -55,6 +58,7 @@ export function createServices(opts: ServicesOptions): Services {
       return openCatalog();
     },
     inference: new InferenceService({ resourcesDir: opts.resourcesDir, dataDir: opts.dataDir, version, jobs, dicom, studies: studySources(labels, openCatalog) }),
+    firstStart: new FirstStart({ resourcesDir: opts.resourcesDir, dataDir: opts.dataDir, jobs, catalog: openCatalog }),
     info: { name: APP_NAME, version, defaultStudyPath: defaultStudyPath(opts.resourcesDir), dataDir: opts.dataDir },
   };
 }

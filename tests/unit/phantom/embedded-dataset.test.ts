@@ -1,6 +1,6 @@
 /**
- * The embedded phantom dataset (resources/phantom-camus): what the app opens at start. It imports cleanly as
- * CAMUS with both views of every patient, and the command recorded in it rebuilds it byte for byte.
+ * The embedded phantom dataset (resources/phantom-camus): the demo dataset imported at first start. It imports
+ * cleanly as CAMUS with both views of every patient, and the command recorded in it rebuilds it byte for byte.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -31,7 +31,9 @@ describe('embedded phantom dataset', () => {
     const d = await importDataset(DIR);
     expect(d.layout).toBe('camus-nifti');
     expect(d.errors).toEqual([]);
-    expect(d.studies.map((s) => s.id)).toEqual(['patient0001', 'patient0002', 'patient0003'].flatMap((p) => [`camus:${p}:2CH`, `camus:${p}:4CH`]));
+    // Numbered past CAMUS's patient0001-0500: catalog ids come from the names, and the demo sits in users'
+    // catalogs beside the real CAMUS, whose studies must never be taken for (or moved into) the demo's.
+    expect(d.studies.map((s) => s.id)).toEqual(['patient9001', 'patient9002', 'patient9003'].flatMap((p) => [`camus:${p}:2CH`, `camus:${p}:4CH`]));
     for (const s of d.studies) {
       expect(s).toMatchObject({ frames: 16, rows: 256, columns: 256, edFrame: 0, esFrame: 15, frameRateSource: 'camus-cfg' });
       expect(s.labels.map((l) => l.kind)).toEqual(['sequence-gt', 'gt', 'gt']);

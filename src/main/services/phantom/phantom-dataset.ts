@@ -37,6 +37,12 @@ export interface PhantomDatasetOptions {
   splitFractions?: [number, number, number];
   /** Text for `synthetic.source` of every item. */
   source?: string;
+  /**
+   * Number of the first patient's name (default 1: patient0001 / PHANTOM_0001). Catalog study ids come from
+   * these names (camus:patient0001:4CH), so a dataset meant to sit beside real CAMUS data (the embedded demo)
+   * is numbered past CAMUS's patient0500. Seeds follow the patient's index, not its name.
+   */
+  firstPatient?: number;
 }
 
 const QUALITY_WEIGHTS: Record<ImageQuality, number> = { Good: 0.35, Medium: 0.45, Poor: 0.2 };
@@ -76,8 +82,8 @@ function assignSplits(n: number, seed: string | number, fractions: [number, numb
   return out;
 }
 
-export function patientName(layout: PhantomLayout, index: number): string {
-  const num = String(index + 1).padStart(4, '0');
+export function patientName(layout: PhantomLayout, index: number, firstPatient = 1): string {
+  const num = String(index + firstPatient).padStart(4, '0');
   return layout === 'camus' ? `patient${num}` : `PHANTOM_${num}`;
 }
 
@@ -87,6 +93,8 @@ export function planPhantomDataset(o: PhantomDatasetOptions): PhantomStudyPlan[]
     throw new AppError('invalid-argument', `phantom dataset: ${why}`);
   };
   if (!Number.isInteger(o.patients) || o.patients < 1 || o.patients > 9999) bad(`patient count ${o.patients} must be 1 to 9999`);
+  const first = o.firstPatient ?? 1;
+  if (!Number.isInteger(first) || first < 1 || first + o.patients - 1 > 9999) bad(`first patient ${first} with ${o.patients} patients must number them within 1 to 9999`);
   const [lo, hi] = o.efRange;
   if (!(lo >= 10 && hi <= 85 && lo <= hi)) bad(`EF range ${lo}:${hi} must lie within 10:85 with MIN <= MAX`);
   if (o.views.length === 0) bad('no view asked for');
@@ -129,7 +137,7 @@ export function planPhantomDataset(o: PhantomDatasetOptions): PhantomStudyPlan[]
         frameRateHz = o.frameRateHz ?? 50;
         frames = o.frames ?? framesPerBeat(frameRateHz, heartRateBpm);
       }
-      plans.push({ index: p, patient: patientName(o.layout, p), patientSeed, view, efPercent, heartRateBpm, quality, split: splits[p], frames, frameRateHz });
+      plans.push({ index: p, patient: patientName(o.layout, p, first), patientSeed, view, efPercent, heartRateBpm, quality, split: splits[p], frames, frameRateHz });
     });
   }
   return plans;

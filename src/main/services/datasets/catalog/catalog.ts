@@ -51,9 +51,9 @@ export class Catalog {
   }
 
   /** Starts an import job; its result is a CatalogImportSummary. */
-  startImport(jobs: JobsService, path: string): JobInfo {
+  startImport(jobs: JobsService, path: string, title?: string): JobInfo {
     const dir = resolve(path);
-    return jobs.start(IMPORT_JOB_KIND, `Import ${dir}`, (ctx) =>
+    return jobs.start(IMPORT_JOB_KIND, title ?? `Import ${dir}`, (ctx) =>
       this.importFolder(dir, {
         progress: (done, total, message) => ctx.progress({ done, total, message, fraction: total ? done / total : 0 }),
         checkpoint: () => ctx.checkpoint(),

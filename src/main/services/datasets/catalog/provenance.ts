@@ -5,6 +5,9 @@
  *   { "items": [ { "id" | "patient" | "fileName": "...", "synthetic": true, ... } ] }   per item
  * (`"provenance": "synthetic"` is read like `"synthetic": true`). The manifest's fields are kept as the
  * study's provenance detail. A manifest that cannot be parsed is reported and the data taken as real.
+ * Without a manifest.json, the note the project's own layout writers leave at the root
+ * (`cardiosynth-dataset.json`: `cardiosynth phantom` output, the embedded demo dataset) is read the same way,
+ * less its per-study list, so a phantom dataset imports as synthetic.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -33,17 +36,25 @@ const RELEASES: Record<DatasetLayout, string> = {
   loose: 'loose files',
 };
 
+/** The note `cardiosynth phantom` (camus-writer, echonet-writer) writes at a dataset's root. */
+const WRITER_NOTE = 'cardiosynth-dataset.json';
+
 const isSynthetic = (o: Record<string, unknown>): boolean => o.synthetic === true || o.provenance === 'synthetic';
 
 export async function readDatasetProvenance(root: string, layout: DatasetLayout): Promise<DatasetProvenance> {
   const base = { source: RELEASES[layout], root };
   const real: DatasetProvenance = { kind: 'real', detail: base, forStudy: () => ({ kind: 'real', detail: base, item: null }), error: null };
-  const path = join(root, 'manifest.json');
+  let path = join(root, 'manifest.json');
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    return real;
+    path = join(root, WRITER_NOTE);
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      return real;
+    }
   }
   let m: unknown;
   try {
@@ -53,7 +64,10 @@ export async function readDatasetProvenance(root: string, layout: DatasetLayout)
   }
   if (!m || typeof m !== 'object' || Array.isArray(m)) return { ...real, error: { path, code: 'malformed', message: `${path}: not a JSON object; the dataset is taken as real` } };
   const manifest = m as Record<string, unknown>;
-  const { items, ...top } = manifest;
+  const { items, ...all } = manifest;
+  // The writer's note lists every study it wrote: not provenance a study needs to carry.
+  const { studies: _studies, ...noteTop } = all;
+  const top = path.endsWith(WRITER_NOTE) ? noteTop : all;
   const whole = isSynthetic(manifest);
   const kind: Provenance = whole ? 'synthetic' : 'real';
   const detail = { ...base, manifest: path, ...top };
