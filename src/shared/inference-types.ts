@@ -67,6 +67,8 @@ export interface PackListing {
   folders: string[];
   /** Where packs are looked for, in order. */
   searched: string[];
+  /** The pack used when none was chosen: the first embedded pack (the phantom default), else the first listed. */
+  defaultKey: string | null;
 }
 
 /** One provider tried while loading a pack. */

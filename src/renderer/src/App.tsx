@@ -26,14 +26,27 @@ import { useLibrary } from './library.ts';
 import type { LabelOverlay } from './overlay/label-overlay.ts';
 import { OverlayPanel } from './overlay/OverlayPanel.tsx';
 import { OverlayToggle } from './overlay/OverlayToggle.tsx';
+import { openFirstStart, startStore } from './start/first-start.ts';
 import { fromStudyView } from './viewport/viewable.ts';
 import type { ViewerController } from './viewport/viewer-controller.ts';
 
 export function App({ viewer, overlay, labels }: { viewer: ViewerController; overlay: LabelOverlay; labels: LabelEditor }) {
-  const lib = useLibrary();
   const [help, setHelp] = useState(false);
   const [leftTab, setLeftTab] = useState('studies');
   const [rightTab, setRightTab] = useState('tags');
+  // Nothing open yet: the demo study at ED with its ground truth, and the Generate tab ready to use it.
+  const firstStart = useCallback(async () => {
+    const shown = await openFirstStart(viewer, (err) => libRef.current?.report(err));
+    if (shown) {
+      setLeftTab('catalog');
+      setRightTab('generate');
+    }
+    return shown;
+  }, [viewer]);
+  const lib = useLibrary(firstStart);
+  const libRef = useRef(lib);
+  libRef.current = lib;
+  const startStatus = useStoreSelect(startStore, (s) => s.status);
   // The label layer draws over the viewport; its pointer tools draw with the left button.
   const viewportAttachments = useMemo(() => [(el: HTMLElement) => labels.layer.attach(el), (el: HTMLElement) => attachLabelPointer(el, labels)], [labels]);
   const presetIndex = useRef(0);
@@ -144,7 +157,7 @@ export function App({ viewer, overlay, labels }: { viewer: ViewerController; ove
           <footer className="statusbar">
             <PixelProbe viewer={viewer} />
             <span className="muted small" title={shownPath ?? undefined}>
-              {shownPath ?? ''}
+              {shownPath ?? startStatus ?? ''}
             </span>
           </footer>
         </section>

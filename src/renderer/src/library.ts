@@ -1,8 +1,9 @@
 /**
  * The study library as the UI sees it: what is open, which instance is selected, and the errors to show.
- * On first start (nothing opened yet in this session) it opens the embedded default study.
+ * On first start (nothing opened yet in this session) it hands over to `onNothingOpen` (the demo study), and
+ * opens the embedded DICOM default study when that shows nothing.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppInfo } from '../../shared/contract.ts';
 import type { InstanceSummary, LoadError, OpenResult, StudyNode } from '../../shared/dicom-types.ts';
 import { describeError, getApi } from './api/get-api.ts';
@@ -32,7 +33,12 @@ export interface Library {
   dismiss: (id: number) => void;
 }
 
-export function useLibrary(): Library {
+/** Shows something when the session has nothing open; resolves false when it did not. */
+export type OnNothingOpen = () => Promise<boolean>;
+
+export function useLibrary(onNothingOpen?: OnNothingOpen): Library {
+  const nothingOpen = useRef(onNothingOpen);
+  nothingOpen.current = onNothingOpen;
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [studies, setStudies] = useState<StudyNode[]>([]);
   const [loadErrors, setLoadErrors] = useState<LoadError[]>([]);
@@ -93,6 +99,8 @@ export function useLibrary(): Library {
         if (cancelled) return;
         setInfo(appInfo);
         if (allInstances(list.studies).length === 0) {
+          if (nothingOpen.current && (await nothingOpen.current().catch((err: unknown) => (report(err), false)))) return;
+          if (cancelled) return;
           const res = await api['studies.openDefault']({});
           if (cancelled) return;
           await absorb(res);

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CatalogFacets, CatalogRow } from '../../../shared/catalog-types.ts';
 import { getApi } from '../api/get-api.ts';
 import { useStore } from '../components/use-store.ts';
+import { DemoDatasetNote, useDemoDataset } from '../start/DemoDatasetNote.tsx';
 import { PageSet } from './catalog-pages.ts';
 import { catalogChanged, catalogUi, importJob } from './catalog-state.ts';
 import { CatalogFilters } from './CatalogFilters.tsx';
@@ -24,6 +25,7 @@ export function CatalogPanel({ canPickPaths, selectedId, onOpen, report }: Props
   const [facets, setFacets] = useState<CatalogFacets | null>(null);
   const [version, setVersion] = useState(0);
   const [pages, setPages] = useState<PageSet | null>(null);
+  const demo = useDemoDataset(revision);
   const reportRef = useRef(report);
   reportRef.current = report;
 
@@ -43,7 +45,8 @@ export function CatalogPanel({ canPickPaths, selectedId, onOpen, report }: Props
   return (
     <div className="catalog">
       <ImportBar canPickPaths={canPickPaths} report={report} />
-      <DatasetList datasets={facets?.datasets ?? []} importing={importing} onChanged={catalogChanged} report={report} />
+      <DemoDatasetNote demo={demo} report={report} />
+      <DatasetList datasets={facets?.datasets ?? []} importing={importing} demoRoot={demo?.root ?? null} onChanged={catalogChanged} report={report} />
       <CatalogFilters
         filter={filter}
         sort={sort}

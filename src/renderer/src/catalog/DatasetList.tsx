@@ -9,12 +9,14 @@ interface Props {
   datasets: CatalogDataset[];
   /** Dataset roots with an import running now (shown as importing, not interrupted). */
   importing: boolean;
+  /** The embedded demo dataset's folder: marked as the demo; removing it is remembered across starts. */
+  demoRoot: string | null;
   onChanged: () => void;
   report: (err: unknown) => void;
 }
 
 /** The imported datasets: counts, whether the last import finished, its problems, and removal from the catalog. */
-export function DatasetList({ datasets, importing, onChanged, report }: Props) {
+export function DatasetList({ datasets, importing, demoRoot, onChanged, report }: Props) {
   const [issues, setIssues] = useState<Record<number, CatalogIssue[]>>({});
   const [confirm, setConfirm] = useState<number | null>(null);
   if (datasets.length === 0) return null;
@@ -44,6 +46,7 @@ export function DatasetList({ datasets, importing, onChanged, report }: Props) {
             <div className="dataset-head">
               <b>{d.name}</b> <span className="muted">{LAYOUTS[d.layout] ?? d.layout}</span>
               {d.provenance === 'synthetic' && <span className="badge badge-syn">SYNTHETIC</span>}
+              {d.root === demoRoot && <span className="badge" title="The demo dataset that comes with Cardiosynth (phantom hearts)">DEMO</span>}
             </div>
             <div className="small">
               {d.studyCount} studies
@@ -60,7 +63,7 @@ export function DatasetList({ datasets, importing, onChanged, report }: Props) {
               {confirm === d.id ? (
                 <>
                   <button type="button" className="link-button danger" onClick={() => void remove(d)}>
-                    Remove from catalog (files stay)
+                    {d.root === demoRoot ? 'Remove from catalog (not imported again at start)' : 'Remove from catalog (files stay)'}
                   </button>{' '}
                   <button type="button" className="link-button" onClick={() => setConfirm(null)}>
                     Keep

@@ -2,8 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import type { AppInfo } from '../../../shared/contract.ts';
 import type { ConditioningSource, GenerateRequest, PackListing } from '../../../shared/inference-types.ts';
 import { describeError, getApi } from '../api/get-api.ts';
-import { useStore } from '../components/use-store.ts';
+import { useStore, useStoreSelect } from '../components/use-store.ts';
 import type { LabelEditor } from '../labels/label-editor.ts';
+import { startStore } from '../start/first-start.ts';
 import type { ViewerController } from '../viewport/viewer-controller.ts';
 import { Store } from '../viewport/store.ts';
 import { CompareDialog } from './CompareDialog.tsx';
@@ -11,8 +12,9 @@ import { ConditioningSection, fileConditioning, loadPreview } from './Conditioni
 import { choosePack, formStore } from './form-store.ts';
 import { Gallery } from './Gallery.tsx';
 import { startJobsFeed } from './jobs-feed.ts';
+import { LatestResult, revealNextResult } from './LatestResult.tsx';
 import { PackSection } from './PackSection.tsx';
-import { composedPrompt, PromptSection } from './PromptSection.tsx';
+import { composedPrompt, fillPromptFromStudy, PromptSection } from './PromptSection.tsx';
 import { QueueSection } from './QueueSection.tsx';
 import { SettingsSection } from './SettingsSection.tsx';
 import { conditioningOf, saveDraftFirst, viewerFrame, viewerLabels } from './viewer-labels.ts';
@@ -40,6 +42,8 @@ export function GeneratePanel({ viewer, labels, info }: Props) {
   const pack = listing?.packs.find((p) => p.key === form.packKey) ?? null;
   const canPick = info?.canPickPaths ?? false;
   const queueRef = useRef<HTMLDivElement>(null);
+  const { promptFrom, welcome } = useStore(startStore);
+  const shownStudy = useStoreSelect(viewer.state, (s) => (s.viewable?.source === 'catalog' ? s.viewable.id : null));
 
   useEffect(() => {
     startJobsFeed();
@@ -49,9 +53,18 @@ export function GeneratePanel({ viewer, labels, info }: Props) {
       .catch((e: unknown) => listingStore.set({ error: describeError(e) }));
   }, []);
 
+  // No pack chosen (or the chosen one is gone): the default, the embedded pack.
   useEffect(() => {
-    if (listing && !pack && listing.packs[0]) choosePack(listing.packs[0]);
+    const fallback = listing?.packs.find((p) => p.key === listing.defaultKey) ?? listing?.packs[0];
+    if (!pack && fallback) choosePack(fallback);
   }, [listing, pack]);
+
+  // First start: the prompt says what the demo study shows (view, phase, quality, ...), once both are there.
+  useEffect(() => {
+    if (!pack || !promptFrom || shownStudy !== promptFrom) return;
+    fillPromptFromStudy(viewer, pack);
+    startStore.set({ promptFrom: null });
+  }, [pack, promptFrom, shownStudy, viewer]);
 
   const generate = async () => {
     if (!pack) return;
@@ -104,8 +117,10 @@ export function GeneratePanel({ viewer, labels, info }: Props) {
     setSubmitting(true);
     try {
       void loadPreview(pack, conditioning);
+      revealNextResult();
       await getApi()['generate.start']({ request });
-      queueRef.current?.scrollIntoView({ block: 'start' });
+      startStore.set({ welcome: false });
+      queueRef.current?.scrollIntoView({ block: 'nearest' });
       // The next batch continues the seeds instead of repeating them.
       if (f.seedMode === 'increment') formStore.set({ seed: f.seed + f.count });
     } catch (e) {
@@ -117,6 +132,16 @@ export function GeneratePanel({ viewer, labels, info }: Props) {
 
   return (
     <div className="generate" aria-label="Generate panel">
+      {welcome && (
+        <p className="gen-welcome small" role="note" aria-label="First start">
+          <span>
+            A synthetic phantom study from the demo dataset is open with its ground truth, and the embedded model pack is chosen: <b>Generate</b> makes a synthetic image from that label map.
+          </span>
+          <button type="button" className="link-button" aria-label="Dismiss the first-start note" onClick={() => startStore.set({ welcome: false })}>
+            ×
+          </button>
+        </p>
+      )}
       <PackSection listing={listing} selected={pack} canPick={canPick} onListing={(l) => listingStore.set({ listing: l })} onChoose={choosePack} />
       {listError && <p role="alert" className="error-text small">{listError}</p>}
       <PromptSection pack={pack} viewer={viewer} />
@@ -134,6 +159,7 @@ export function GeneratePanel({ viewer, labels, info }: Props) {
         </p>
       )}
       <div ref={queueRef}>
+        <LatestResult onOpen={setComparing} />
         <QueueSection />
       </div>
       <Gallery onOpen={setComparing} />

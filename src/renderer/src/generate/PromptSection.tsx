@@ -1,27 +1,34 @@
-import { useState } from 'react';
 import { composePrompt } from '../../../shared/prompt-template.ts';
 import type { PackSummary } from '../../../shared/inference-types.ts';
 import { useStore, useStoreSelect } from '../components/use-store.ts';
+import { Store } from '../viewport/store.ts';
 import type { ViewerController } from '../viewport/viewer-controller.ts';
 import { formStore } from './form-store.ts';
 import { studyPromptFields } from './study-prompt.ts';
 
+/** What the last fill from a study set (outlives the tab being hidden, as the form does). */
+const fillNote = new Store<{ note: string | null }>({ note: null });
+
+/** Sets the prompt fields from the shown catalog study (view, phase, quality, sex, age, EF in the pack's words). */
+export function fillPromptFromStudy(viewer: ViewerController, pack: PackSummary): void {
+  const v = viewer.state.get().viewable;
+  if (!v?.study) return;
+  const frame = viewer.shownFrame();
+  const filled = studyPromptFields(pack.prompt.fields, v.study.study, frame, { ed: v.edFrame, es: v.esFrame });
+  formStore.set({ fields: { ...formStore.get().fields, ...filled } });
+  const names = Object.keys(filled);
+  fillNote.set({ note: names.length ? `From ${v.id}, frame ${frame + 1}: ${names.map((n) => `${n} ${filled[n]}`).join(', ')}` : `${v.id} says nothing this pack's fields can take` });
+}
+
 /** The pack's structured prompt fields (view, phase, quality, sex, age, EF...) plus free text and a negative prompt. */
 export function PromptSection({ pack, viewer }: { pack: PackSummary | null; viewer: ViewerController }) {
   const f = useStore(formStore);
-  const [note, setNote] = useState<string | null>(null);
+  const { note } = useStore(fillNote);
   const catalogStudy = useStoreSelect(viewer.state, (s) => (s.viewable?.source === 'catalog' ? s.viewable.id : null));
   const fields = pack?.prompt.fields ?? {};
   const prompt = pack ? composePrompt(pack.prompt.template || Object.keys(fields).map((k) => `{${k}}`).join(', '), f.fields, f.freeText) : f.freeText;
-  // The shown catalog study's view, phase, quality, sex, age and EF, in the pack's words.
   const fillFromStudy = () => {
-    const v = viewer.state.get().viewable;
-    if (!pack || !v?.study) return;
-    const frame = viewer.shownFrame();
-    const filled = studyPromptFields(fields, v.study.study, frame, { ed: v.edFrame, es: v.esFrame });
-    formStore.set({ fields: { ...formStore.get().fields, ...filled } });
-    const names = Object.keys(filled);
-    setNote(names.length ? `From ${v.id}, frame ${frame + 1}: ${names.map((n) => `${n} ${filled[n]}`).join(', ')}` : `${v.id} says nothing this pack's fields can take`);
+    if (pack) fillPromptFromStudy(viewer, pack);
   };
   return (
     <section className="gen-section" aria-label="Prompt">

@@ -99,8 +99,10 @@ export class PackRegistry {
     }
     this.loaded.clear();
     for (const [k, v] of byKey) this.loaded.set(k, v);
+    const packs = [...byKey.values()].map((p) => p.summary);
     return {
-      packs: [...byKey.values()].map((p) => p.summary),
+      packs,
+      defaultKey: (packs.find((p) => p.source === 'embedded') ?? packs[0])?.key ?? null,
       problems,
       folders: this.folders(),
       searched: this.roots().map((r) => r.dir),
