@@ -90,6 +90,12 @@ test.describe.serial('catalog through serve', () => {
     await page.goto(serve.url);
     await waitForImage(page);
     await page.getByRole('tab', { name: 'Catalog' }).click();
+    // A fresh data folder holds the demo dataset (imported at start): remove it, so what follows counts
+    // exactly this test's trees. Its removal keeps its files and is remembered (first-minute.spec.ts).
+    await page.getByText('Datasets (1)').click();
+    await page.getByRole('button', { name: 'Remove phantom-camus from the catalog' }).click();
+    await page.getByRole('button', { name: 'Remove from catalog (not imported again at start)' }).click();
+    await expect(page.getByRole('status', { name: 'Matching studies' })).toHaveText('0 of 0 studies');
     await importFolder(page, camus);
     const result = page.getByRole('status', { name: 'Import result' });
     await expect(result).toContainText('5 studies');

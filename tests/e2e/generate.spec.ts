@@ -1,7 +1,7 @@
 /**
  * The Generate tab through `serve`, driven by pointer and keyboard: add a model pack folder, load a label map,
  * generate two images with an incrementing seed while progress shows, cancel a third mid-run, and open a
- * result beside its source frame (the default study's frame) with the label overlay.
+ * result beside its source frame (the DICOM default study's frame, opened first) with the label overlay.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { PageGlobals } from './page-globals.ts';
-import { expect, test, waitForImage } from './serve-fixture.ts';
+import { expect, openDefaultStudy, test } from './serve-fixture.ts';
 import { PYTHON, pythonMissing } from '../support/python.ts';
 import { ellipseLabels } from '../support/label-maps.ts';
 import { PACK_SCRIPTS, tinyPack, tinyPacksMissing } from '../support/tiny-packs.ts';
@@ -57,7 +57,7 @@ test.describe('generate through serve', () => {
     expect(r.status, r.stderr).toBe(0);
 
     await page.goto(serve.url);
-    await waitForImage(page);
+    await openDefaultStudy(page);
     await page.getByRole('tab', { name: 'Generate' }).click();
 
     // Pick the pack: add its folder by path (the serve door has no file dialog), with the keyboard.

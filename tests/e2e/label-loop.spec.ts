@@ -17,7 +17,7 @@ import { buildPhantomCamusTree, PHANTOM_VIEWS } from '../fixtures/datasets/phant
 import { PYTHON, pythonMissing } from '../support/python.ts';
 import { tinyPack, tinyPacksMissing } from '../support/tiny-packs.ts';
 import type { LabelsTestState, PageGlobals } from './page-globals.ts';
-import { expect, test, waitForImage } from './serve-fixture.ts';
+import { expect, openDefaultStudy, test, waitForImage } from './serve-fixture.ts';
 
 const missing = tinyPacksMissing() ?? pythonMissing(['nibabel']);
 if (missing) console.warn(`label-loop.spec.ts skipped: ${missing}`);
@@ -211,8 +211,7 @@ test.describe('label → generate loop on a catalog study through serve', () => 
     await expect(dialog).toBeHidden();
 
     // Show the DICOM default study, then reopen the catalog study from the Label drafts list.
-    await page.getByRole('tab', { name: 'Studies' }).click();
-    await page.getByRole('button', { name: 'Open phantom-a4c.dcm' }).click();
+    await openDefaultStudy(page);
     await expect.poll(async () => (await viewer(page)).source).toBe('dicom');
     await expect.poll(async () => (await labels(page)).image).toMatch(/^dicom-file:/);
     await page.getByRole('tab', { name: 'Label drafts' }).click();

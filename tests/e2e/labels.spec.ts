@@ -1,6 +1,7 @@
 /**
  * The label editor in Debian's Chromium through the serve door, driven by real pointer and keyboard input on
- * the embedded default study (a 256 x 256, 40-frame echo cine). State is read from window.__cardiosynth.
+ * the embedded DICOM default study (a 256 x 256, 40-frame echo cine of a phantom heart), opened through the
+ * Open bar. State is read from window.__cardiosynth.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { readLabelFile } from '../../src/main/services/labels/index.ts';
 import { labelMapChecksum } from '../../src/shared/labels/label-map.ts';
 import { CAMUS_LABELS, knownValues } from '../../src/shared/labels/palette.ts';
 import type { LabelsTestState, PageGlobals } from './page-globals.ts';
-import { ROOT, ensureRendererBuilt, expect, startServe, test, waitForImage } from './serve-fixture.ts';
+import { ROOT, ensureRendererBuilt, expect, openDefaultStudy, startServe, test, waitForImage } from './serve-fixture.ts';
 import { sharedFile } from '../support/shared-data.ts';
 
 const ECHO = sharedFile('octave-dicom/US-PAL-8-10x-echo.dcm'); // a real 600 x 430, 10-frame palette echo
@@ -59,7 +60,7 @@ test.describe('label editor through serve', () => {
 
   test('outline + fill the LV, paint myocardium, undo twice, redo once, save, reload: the same mask', async ({ page, serve, watch: _watch }, testInfo) => {
     await page.goto(serve.url);
-    await waitForImage(page);
+    await openDefaultStudy(page);
     await page.keyboard.press('b');
     await expect(page.getByRole('tab', { name: 'Labels' })).toHaveAttribute('aria-selected', 'true');
     await expect(page.getByRole('button', { name: 'Brush', exact: true })).toHaveAttribute('aria-pressed', 'true');
@@ -134,7 +135,7 @@ test.describe('label editor through serve', () => {
     await page.screenshot({ path: join(SHOTS, 'labels-saved.png') });
 
     await page.reload();
-    await waitForImage(page);
+    await openDefaultStudy(page);
     await expect.poll(async () => (await labels(page)).frameReady).toBe(true);
     const after = await labels(page);
     expect(after.checksum).toBe(filled.checksum);
@@ -165,7 +166,7 @@ test.describe('label editor through serve', () => {
 
   test('lasso, locks, outline display, copy to the next frame, and a wrong-size file named in the error', async ({ page, serve, watch: _watch }) => {
     await page.goto(serve.url);
-    await waitForImage(page);
+    await openDefaultStudy(page);
     await page.getByRole('tab', { name: 'Labels' }).click();
     await page.keyboard.press('Home');
     await page.keyboard.press('3');
@@ -290,7 +291,7 @@ test('killing the server during an autosave keeps the previous saved labels inta
   }
   const page = await browser.newPage();
   await page.goto(first.info.url);
-  await waitForImage(page);
+  await openDefaultStudy(page);
   await page.keyboard.press('b');
   await expect.poll(async () => (await labels(page)).frameReady).toBe(true);
   const at = await imageToPage(page);
@@ -314,7 +315,7 @@ test('killing the server during an autosave keeps the previous saved labels inta
     expect(JSON.parse(list.stdout).drafts).toMatchObject([{ revision: 1, labelledFrames: [0] }]);
     const again = await browser.newPage();
     await again.goto(second.info.url);
-    await waitForImage(again);
+    await openDefaultStudy(again);
     await expect.poll(async () => (await labels(again)).frameReady).toBe(true);
     const restored = await labels(again);
     expect(restored.checksum).toBe(saved.checksum);

@@ -125,3 +125,22 @@ export async function waitForImage(page: Page): Promise<void> {
   await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).__cardiosynth?.state().instanceId ?? null)).not.toBeNull();
   await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).__cardiosynth?.state().windowWidth ?? 0)).toBeGreaterThan(0);
 }
+
+/** The embedded DICOM default study (256 x 256, 40 frames of a phantom heart at 40 Hz). */
+export const DEFAULT_STUDY = join(ROOT, 'resources', 'default-study', 'phantom-a4c.dcm');
+
+/**
+ * Opens the embedded DICOM default study through the Open bar, as a user would, and waits until its first
+ * frame is on screen. (A start with nothing open shows the demo catalog study, not this file.)
+ */
+export async function openDefaultStudy(page: Page): Promise<void> {
+  await waitForImage(page);
+  await page.getByRole('textbox', { name: 'Path to open' }).fill(DEFAULT_STUDY);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await expect(page.getByRole('option', { selected: true }).getByRole('button', { name: 'Open phantom-a4c.dcm' })).toBeVisible();
+  const shown = () => page.evaluate(() => {
+    const s = (globalThis as unknown as { __cardiosynth?: { state(): { source: string | null; frames: number; windowWidth: number } } }).__cardiosynth?.state();
+    return s ? `${s.source} ${s.frames} ${s.windowWidth > 0}` : null;
+  });
+  await expect.poll(shown).toBe('dicom 40 true');
+}

@@ -139,7 +139,19 @@ export function App({ viewer, overlay, labels }: { viewer: ViewerController; ove
     <div className="app">
       <header className="topbar">
         <span className="brand">Cardiosynth</span>
-        <OpenBar info={lib.info} busy={lib.busy} onOpen={lib.open} onPick={lib.pickAndOpen} />
+        {/* Opened files are listed in the Studies tab, so it comes forward (the first start shows the Catalog). */}
+        <OpenBar
+          info={lib.info}
+          busy={lib.busy}
+          onOpen={(p) => {
+            setLeftTab('studies');
+            void lib.open(p);
+          }}
+          onPick={(d) => {
+            setLeftTab('studies');
+            void lib.pickAndOpen(d);
+          }}
+        />
         <ConnectionBadge />
         <button type="button" className="help-button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts help" title="Help (? or H)">
           ?
