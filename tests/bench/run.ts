@@ -12,6 +12,7 @@ import { exportBench } from './export-bench.ts';
 import { editorBench } from './editor-bench.ts';
 import { editorUiBench } from './editor-ui-bench.ts';
 import { figure, type Figure } from './figures.ts';
+import { firstImageBench } from './first-image-bench.ts';
 import { inferBench } from './infer-bench.ts';
 import { parseVsDcmdump } from './parse-vs-dcmdump.ts';
 import { phantomBench } from './phantom-bench.ts';
@@ -77,6 +78,14 @@ try {
     }
   }
   if (want('phantom')) Object.assign(figures, await phantomBench(repoRoot));
+  if (want('phantom') || want('start')) {
+    try {
+      Object.assign(figures, await firstImageBench(repoRoot, tmp));
+    } catch (e) {
+      figures['pack.default.first_image_s'] = figure(null, 's', { op: '<=', limit: 60 }, `failed: ${e instanceof Error ? e.message : String(e)}`);
+      figures['pack.default.first_image_s'].pass = false;
+    }
+  }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -1,12 +1,14 @@
 /**
- * The desktop door through Playwright's `_electron`: the built app opens a window that shows the embedded
- * default study, and its renderer sees exactly the contract on `window.api` and no Node. Runs where an
+ * The desktop door through Playwright's `_electron`: the built app, started on a fresh data folder, opens a
+ * window that shows the demo study (imported at start) with the embedded pack ready in the Generate tab, and
+ * its renderer sees exactly the contract on `window.api` and no Node. Runs where an
  * Electron binary exists (ELECTRON_OVERRIDE_DIST_PATH, or node_modules/electron/dist after a normal install);
  * elsewhere it skips and says why. The preload bundle check needs no Electron and always runs.
  */
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { METHOD_NAMES } from '../../src/shared/channels.ts';
 import type { Api } from '../../src/shared/contract.ts';
@@ -68,36 +70,38 @@ test.describe('Electron app', () => {
   test.skip('reason' in found, `Electron e2e skipped: ${'reason' in found ? found.reason : ''}`);
 
   let app: ElectronApplication;
+  // A fresh data folder: the first start, and never the user's own catalog.
+  const dataDir = mkdtempSync(join(tmpdir(), 'cardiosynth-e2e-electron-'));
   test.beforeAll(async () => {
     ensureBuilt();
     const args = [ROOT];
     // Chromium's own sandbox refuses to start as root; the renderer is still sandboxed by Electron's
     // `sandbox: true` (process-level isolation is what is lost).
     if (process.getuid?.() === 0) args.unshift('--no-sandbox');
-    app = await electron.launch({ executablePath: (found as { path: string }).path, args, cwd: ROOT, timeout: 60_000 });
+    const env = { ...process.env, CARDIOSYNTH_DATA_DIR: dataDir } as Record<string, string>;
+    app = await electron.launch({ executablePath: (found as { path: string }).path, args, cwd: ROOT, env, timeout: 60_000 });
   });
   test.afterAll(async () => {
     await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('the window shows the default study', async () => {
+  test('the window shows the demo study with the embedded pack ready', async () => {
     const win = await app.firstWindow();
     expect(new URL(win.url()).protocol).toBe('file:');
     expect(win.url()).toContain('out/renderer/index.html');
-    type Hook = { __cardiosynth?: { state(): { instanceId: string | null } } };
-    await expect.poll(() => win.evaluate(() => (globalThis as unknown as Hook).__cardiosynth?.state().instanceId ?? null), { timeout: 30_000 }).not.toBeNull();
+    type Hook = { __cardiosynth?: { state(): { instanceId: string | null; source: string | null; frame: number; edFrame: number | null } } };
+    await expect.poll(() => win.evaluate(() => (globalThis as unknown as Hook).__cardiosynth?.state().instanceId ?? null), { timeout: 60_000 }).toBe('camus:patient9001:4CH');
     const shown = await win.evaluate(async () => {
       const g = globalThis as unknown as Hook & { api: Api };
-      const id = g.__cardiosynth!.state().instanceId;
       const info = await g.api['app.info']({});
-      const list = await g.api['studies.list']({});
-      const inst = list.studies.flatMap((s) => s.series.flatMap((se) => se.instances)).find((i) => i.id === id);
-      return { door: info.door, defaultStudyPath: info.defaultStudyPath, path: inst?.path ?? null };
+      const plan = await g.api['start.plan']({});
+      return { door: info.door, state: g.__cardiosynth!.state(), demo: plan.demo.state };
     });
-    expect(shown.door).toBe('electron');
-    expect(shown.path).not.toBeNull();
-    expect(shown.path!.startsWith(shown.defaultStudyPath)).toBe(true);
-    await win.screenshot({ path: test.info().outputPath('electron-default-study.png') });
+    expect(shown).toMatchObject({ door: 'electron', demo: 'ready', state: { source: 'catalog', frame: shown.state.edFrame } });
+    await expect(win.getByRole('tab', { name: 'Generate' })).toHaveAttribute('aria-selected', 'true');
+    await expect(win.getByRole('combobox', { name: 'Model pack' })).toHaveValue('phantom-echo-112@1.0.0');
+    await win.screenshot({ path: test.info().outputPath('electron-first-start.png') });
   });
 
   test('the renderer sees exactly the contract on window.api and no Node', async () => {

@@ -3,7 +3,7 @@
  * the embedded DICOM default study (a 256 x 256, 40-frame echo cine of a phantom heart), opened through the
  * Open bar. State is read from window.__cardiosynth.
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -278,6 +278,12 @@ test.describe('label editor on a real echo', () => {
   });
 });
 
+/** Servers a test started itself: stopped after it even when it failed midway (else they outlive the run). */
+const ownServers: ChildProcess[] = [];
+test.afterEach(() => {
+  for (const c of ownServers.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
 test('killing the server during an autosave keeps the previous saved labels intact', async ({ browser }) => {
   ensureRendererBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'cs-e2e-crash-'));
@@ -286,6 +292,7 @@ test('killing the server during an autosave keeps the previous saved labels inta
   let first: Awaited<ReturnType<typeof startServe>>;
   try {
     first = await startServe(dataDir);
+    ownServers.push(first.child);
   } finally {
     delete process.env.CARDIOSYNTH_TEST_LABELS_SAVE_DELAY_MS;
   }
@@ -310,6 +317,7 @@ test('killing the server during an autosave keeps the previous saved labels inta
   await page.close();
 
   const second = await startServe(dataDir);
+  ownServers.push(second.child);
   try {
     const list = spawnSync(join(ROOT, 'bin/cardiosynth'), ['labels', 'list', '--json'], { encoding: 'utf8', env: { ...process.env, CARDIOSYNTH_DATA_DIR: dataDir } });
     expect(JSON.parse(list.stdout).drafts).toMatchObject([{ revision: 1, labelledFrames: [0] }]);
