@@ -74,6 +74,8 @@ describe.skipIf(missing !== null)('inference service', () => {
       ['test-ours-tiny@0.0.1', 'embedded'],
       ['test-diffusers-tiny@0.0.1', 'user-data'],
     ]);
+    // The pack used when none was chosen: the embedded one.
+    expect(list.defaultKey).toBe('test-ours-tiny@0.0.1');
     const p = list.packs[0];
     expect(p).toMatchObject({ name: expect.stringContaining('random weights'), license: 'CC0-1.0', resolution: { width: 32, height: 32 }, img2img: true });
     expect(p.conditioning.labels.map((l) => l.name)).toEqual(['background', 'LV cavity', 'myocardium', 'left atrium']);
