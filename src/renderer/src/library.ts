@@ -99,8 +99,13 @@ export function useLibrary(onNothingOpen?: OnNothingOpen): Library {
         if (cancelled) return;
         setInfo(appInfo);
         if (allInstances(list.studies).length === 0) {
-          if (nothingOpen.current && (await nothingOpen.current().catch((err: unknown) => (report(err), false)))) return;
-          if (cancelled) return;
+          let shown = false;
+          try {
+            shown = (await nothingOpen.current?.()) ?? false;
+          } catch (err) {
+            report(err);
+          }
+          if (shown || cancelled) return;
           const res = await api['studies.openDefault']({});
           if (cancelled) return;
           await absorb(res);

@@ -15,7 +15,7 @@ export interface AppInfo {
   door: Door;
   /** True where `dialog.pickPaths` works (the desktop app). */
   canPickPaths: boolean;
-  /** The embedded default study, opened at first start. */
+  /** The embedded DICOM default study: opened at start when there is no demo study to show (start.plan). */
   defaultStudyPath: string;
 }
 

@@ -69,6 +69,11 @@ async function run(viewer: ViewerController, report: (err: unknown) => void): Pr
   startStore.set({ status: `Opening ${plan.study.id}…` });
   try {
     const view = await api['catalog.open']({ studyId: plan.study.id });
+    // Whatever the user opened meanwhile (the import can take a moment) stays on screen.
+    if (viewer.state.get().viewable) {
+      startStore.set({ status: null });
+      return true;
+    }
     viewer.setViewable(fromStudyView(view), view.edFrame ?? 0);
   } catch (err) {
     report(err);
