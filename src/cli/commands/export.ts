@@ -37,6 +37,8 @@ with --pseudonym-key for jobs on other machines), DICOM files are new data sets 
   --resume            continue an interrupted export in DIR: whole items are kept, the rest is written
   --verify            with --resume: re-hash every file already written (default: check sizes)
   --skip-unreadable   export what can be read and list the sources that cannot (default: stop, write nothing)
+  --skip-unfit        leave out (and list) the items the layout cannot hold, e.g. 2CH views for EchoNet
+                      (default: stop before writing anything, saying which items and why)
   --pseudonym-key F   the key file for pseudonyms (default: the user data folder's; CARDIOSYNTH_PSEUDONYM_KEY)
   --json              JSON-lines progress on stdout even on a terminal (the default when stdout is not one)
   -h, --help          show this help
@@ -111,6 +113,7 @@ export const exportCommand: Command = {
         resume: { type: 'boolean' },
         verify: { type: 'boolean' },
         'skip-unreadable': { type: 'boolean' },
+        'skip-unfit': { type: 'boolean' },
         'pseudonym-key': { type: 'string' },
         json: { type: 'boolean' },
       },
@@ -161,7 +164,7 @@ export const exportCommand: Command = {
     try {
       const summary = await runExport({
         recipe, baseDir, out: resolve(values.out), shard, resume: values.resume, verify: values.verify,
-        skipUnreadable: values['skip-unreadable'], dataDir: userDataDir(),
+        skipUnreadable: values['skip-unreadable'], skipUnfit: values['skip-unfit'], dataDir: userDataDir(),
         pseudonymKeyPath: values['pseudonym-key'] ? resolve(values['pseudonym-key']) : process.env.CARDIOSYNTH_PSEUDONYM_KEY || undefined,
         softwareVersion: packageVersion(), signal: abort.signal,
         onProgress: (p) => progress.update(p),
