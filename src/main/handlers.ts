@@ -8,6 +8,7 @@ import { catalogHandlers } from './handlers/catalog.ts';
 import { studyHandlers } from './handlers/studies.ts';
 import { inferenceHandlers } from './handlers/inference.ts';
 import { jobHandlers } from './handlers/jobs.ts';
+import { exportHandlers } from './handlers/export.ts';
 import type { Services } from './services/index.ts';
 
 export function createHandlers(services: Services, door: Door): ApiHandlers {
@@ -17,5 +18,6 @@ export function createHandlers(services: Services, door: Door): ApiHandlers {
     ...jobHandlers(services),
     ...catalogHandlers(services),
     ...inferenceHandlers(services),
+    ...exportHandlers(services),
   };
 }

@@ -51,6 +51,11 @@ export const METHOD_NAMES = [
   'jobs.get',
   'jobs.cancel',
   'jobs.watch',
+  'export.start',
+  'export.preview',
+  'export.folder',
+  'export.loadRecipe',
+  'export.saveRecipe',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

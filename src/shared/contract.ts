@@ -13,6 +13,7 @@ import { catalogMethods, type CatalogResults } from './contract/catalog.ts';
 import { studyMethods, type StudyResults } from './contract/studies.ts';
 import { inferenceMethods, type InferenceResults } from './contract/inference.ts';
 import { jobMethods, type JobResults } from './contract/jobs.ts';
+import { exportMethods, type ExportResults } from './contract/export.ts';
 
 export type { AppInfo, Door } from './contract/studies.ts';
 
@@ -22,10 +23,11 @@ export const contract = {
   ...jobMethods,
   ...catalogMethods,
   ...inferenceMethods,
+  ...exportMethods,
 } as const;
 
 /** Each method's result type, by method name. */
-export type ApiResults = StudyResults & LabelResults & JobResults & CatalogResults & InferenceResults;
+export type ApiResults = StudyResults & LabelResults & JobResults & CatalogResults & InferenceResults & ExportResults;
 
 export type Method = keyof typeof contract;
 export const METHODS = Object.keys(contract) as Method[];

@@ -9,6 +9,7 @@ import { DicomLibrary } from './dicom/index.ts';
 import { InferenceService, studySources } from './inference/index.ts';
 import { JobsService } from './jobs/index.ts';
 import { LabelService } from './labels/index.ts';
+import { ExportService } from './export/export-service.ts';
 
 export interface ServicesOptions {
   /** The resources/ folder: the embedded default study lives in resources/default-study. */
@@ -29,6 +30,8 @@ export interface Services {
   readonly catalog: Catalog;
   /** Model packs, the inference engine process, generation and its results. */
   inference: InferenceService;
+  /** Dataset export as jobs (queue 'export'), previews, recipe files. */
+  exports: ExportService;
   info: { name: string; version: string; defaultStudyPath: string; dataDir: string };
 }
 
@@ -47,6 +50,7 @@ export function createServices(opts: ServicesOptions): Services {
   // Drafts of catalog studies take their grid and ground truth from the catalog; generation resolves
   // "the label map of image I, frame F" through the drafts and the catalog (study-sources.ts).
   const labels = new LabelService(opts.dataDir, { catalog: openCatalog });
+  const inference = new InferenceService({ resourcesDir: opts.resourcesDir, dataDir: opts.dataDir, version, jobs, dicom, studies: studySources(labels, openCatalog) });
   return {
     dicom,
     labels,
@@ -54,7 +58,8 @@ export function createServices(opts: ServicesOptions): Services {
     get catalog(): Catalog {
       return openCatalog();
     },
-    inference: new InferenceService({ resourcesDir: opts.resourcesDir, dataDir: opts.dataDir, version, jobs, dicom, studies: studySources(labels, openCatalog) }),
+    inference,
+    exports: new ExportService({ jobs, dataDir: opts.dataDir, version, catalog: openCatalog, labels, inference }),
     info: { name: APP_NAME, version, defaultStudyPath: defaultStudyPath(opts.resourcesDir), dataDir: opts.dataDir },
   };
 }

@@ -45,6 +45,8 @@ export interface SyntheticRequest {
 export interface SyntheticResult {
   width: number;
   height: number;
+  /** Grey (default) or RGB frames. */
+  channels?: 1 | 3;
   frames: Uint8Array[];
   labels: Map<number, Uint8Array>;
   labelSet: LabelSet | null;

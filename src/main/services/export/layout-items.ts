@@ -7,11 +7,10 @@
 import { relative, sep } from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import type { LayoutItem, LayoutQuality, LayoutView } from '../layouts/index.ts';
-import { resizeNearest } from '../inference/images/resample.ts';
-import { discVolumeMl, traceLv } from '../phantom/index.ts';
 import type { ExportItem } from './item.ts';
 import { reportableAge } from './item.ts';
 import type { ItemWriter } from './export-io.ts';
+import { measureLv } from './lv-volumes.ts';
 import type { PlanEntry } from './plan.ts';
 
 /** 2CH / 4CH for a view name; EchoNet's `A4C` is the apical four-chamber view. Null for anything else. */
@@ -69,16 +68,8 @@ export function itemVolumes(item: ExportItem): { edv: number; esv: number } | nu
   const ed = item.labels.get(item.edFrame);
   const es = item.labels.get(item.esFrame);
   if (!ed || !es) return null;
-  const [dy, dx] = spacing;
-  const sp = Math.min(dx, dy);
-  const w = Math.max(1, Math.round((item.width * dx) / sp));
-  const h = Math.max(1, Math.round((item.height * dy) / sp));
-  try {
-    const v = (l: Uint8Array): number => Math.round(discVolumeMl(traceLv(resizeNearest(l, item.width, item.height, w, h), w, h), sp) * 100) / 100;
-    return { edv: v(ed), esv: v(es) };
-  } catch {
-    return null; // no cavity, or no atrium to place the valve: not measurable
-  }
+  const m = measureLv(ed, es, item.width, item.height, spacing);
+  return m && m.edvMl !== null && m.esvMl !== null ? { edv: m.edvMl, esv: m.esvMl } : null;
 }
 
 /** The item for a dataset writer. Callers check first (`missingForDataset`); this throws what is still missing. */

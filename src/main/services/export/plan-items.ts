@@ -29,7 +29,8 @@ export function madeItem(entry: PlanEntry, s: SourceStudy, l: LoadedStudy): Expo
   const made = s.made!;
   return {
     ...realItem(entry, s, l),
-    kind: 'synthetic', labelSource: null, burnedInAnnotation: 'NO', generation: made.provenance,
+    // The label map column says which maps these are: the dataset's (its ground truth) when it records none.
+    kind: 'synthetic', labelSource: null, burnedInAnnotation: 'NO', generation: { ...made.provenance, labelMap: made.provenance.labelMap ?? l.labelSource },
     ...(made.still ? { edFrame: made.phase === 'ED' ? 0 : null, esFrame: made.phase === 'ES' ? 0 : null, efMeasured: null, edvMl: null, esvMl: null, sequence: 'stills' as const } : {}),
   };
 }
@@ -53,7 +54,7 @@ export async function syntheticItem(entry: PlanEntry, generator: SyntheticGenera
   }, signal);
   return {
     id: entry.id, kind: 'synthetic', sourceId: entry.sourceId, patientId: entry.patientId, view: plan.view,
-    width: r.width, height: r.height, channels: 1, frames: r.frames, labels: r.labels, labelSet: r.labelSet, labelSource: null,
+    width: r.width, height: r.height, channels: r.channels ?? 1, frames: r.frames, labels: r.labels, labelSet: r.labelSet, labelSource: null,
     burnedInAnnotation: 'NO', lossyHistory: false, pixelSpacingMm: r.pixelSpacingMm,
     pixelSpacingRowColMm: r.pixelSpacingRowColMm ?? (r.pixelSpacingMm ? [r.pixelSpacingMm, r.pixelSpacingMm] : null), fps: r.fps, edFrame: r.edFrame, esFrame: r.esFrame,
     efRequested: plan.efPercent, efMeasured: r.efMeasured, edvMl: r.edvMl, esvMl: r.esvMl, sequence: r.sequence, quality: plan.quality,

@@ -153,8 +153,9 @@ function syntheticPlan(spec: SyntheticSpec, variant: number, seed: number, combo
 /**
  * `generatorFingerprint` says what made synthetic items besides the recipe (a pack's sha256 and the settings it
  * filled in): part of the fingerprint, so a resume with another pack refuses. Studies that are themselves
- * synthetic (`made`: generated results, a synthetic dataset's studies) are always exported, as the synthetic
- * items they are; the ratio chooses among the real ones. Variants are made from every study.
+ * synthetic (`made`) are exported as the synthetic items they are: generated results always, a synthetic
+ * dataset's studies when the recipe includes its sources (`includeReal`); the ratio chooses among the real
+ * ones only. Variants are made from every study.
  */
 export function buildPlan(recipe: Recipe, studies: SourceStudy[], p: Pseudonymizer, generatorFingerprint = ''): ExportPlan {
   const spec = recipe.synthetic;
@@ -218,7 +219,9 @@ export function buildPlan(recipe: Recipe, studies: SourceStudy[], p: Pseudonymiz
     for (const s of g.studies) {
       const sourceId = p.source(s.key);
       if (s.made) {
-        add({ id: sourceId, kind: 'synthetic', patientId: g.id, patientOrdinal: g.ordinal, sourceId, split, source: s, synthetic: null });
+        // Generated results are what the user chose to export; a synthetic dataset's studies are sources like
+        // real ones (kept when the recipe includes its sources), outside the real:synthetic ratio.
+        if (s.made.still || recipe.includeReal) add({ id: sourceId, kind: 'synthetic', patientId: g.id, patientOrdinal: g.ordinal, sourceId, split, source: s, synthetic: null });
       } else if ((realRank.get(s.key) ?? 0) < realN) {
         add({ id: sourceId, kind: 'real', patientId: g.id, patientOrdinal: g.ordinal, sourceId, split, source: s, synthetic: null });
       }

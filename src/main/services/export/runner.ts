@@ -113,12 +113,12 @@ export function writeIndex(out: string, plan: PlanFile, records: JournalRecord[]
   for (const f of files) writeWhole(io, staging, join(out, f.path), f.data);
 }
 
-export async function runExport(opts: ExportOptions): Promise<ExportSummary> {
-  const started = Date.now();
+/**
+ * The recipe's sources as studies (drafts read over their labels, burned-in annotation refused unless
+ * allowed); what cannot be read is in `errors`, for the caller to stop on or skip.
+ */
+export async function collectSources(opts: ExportOptions, warn: (m: string) => void): Promise<{ resolved: ResolvedSources; sourcePaths: string[] }> {
   const recipe = opts.recipe;
-  const warn = opts.onWarning ?? (() => undefined);
-
-  // 1. Sources: paths (relative to the recipe's folder) and catalog selections.
   const sourcePaths = recipe.sources.filter((x): x is string => typeof x === 'string').map((p) => resolve(opts.baseDir, p));
   const resolved = await resolveSources(sourcePaths, { resolvers: opts.resolvers });
   for (const spec of recipe.sources) {
@@ -138,6 +138,28 @@ export async function runExport(opts: ExportOptions): Promise<ExportSummary> {
     }
     resolved.studies = resolved.studies.filter((s) => s.burnedInAnnotation !== 'YES');
   }
+  return { resolved, sourcePaths };
+}
+
+/** Entries the layout cannot hold, each with why (empty when all fit or the layout takes anything). */
+export function planMisfits(plan: ExportPlan, layoutName: ExportLayoutName): Map<number, string> {
+  const fits = layoutFits(layoutName);
+  const why = new Map<number, string>();
+  if (!fits) return why;
+  for (const e of plan.entries) {
+    const r = fits(e);
+    if (r) why.set(e.index, r);
+  }
+  return why;
+}
+
+export async function runExport(opts: ExportOptions): Promise<ExportSummary> {
+  const started = Date.now();
+  const recipe = opts.recipe;
+  const warn = opts.onWarning ?? (() => undefined);
+
+  // 1. Sources: paths (relative to the recipe's folder) and catalog selections.
+  const { resolved, sourcePaths } = await collectSources(opts, warn);
   if (resolved.errors.length > 0) {
     if (!opts.skipUnreadable) {
       throw new AppError(resolved.errors[0].kind === 'not-found' ? 'not-found' : 'unreadable',
@@ -166,14 +188,8 @@ export async function runExport(opts: ExportOptions): Promise<ExportSummary> {
 }
 
 /** The layout's verdict on every entry: refuses the export with the reasons, or leaves the misfits out. */
-function fitPlan(plan: ExportPlan, layoutName: ExportLayoutName, p: Pseudonymizer, skip: boolean, warn: (m: string) => void): ExportPlan {
-  const fits = layoutFits(layoutName);
-  if (!fits) return plan;
-  const why = new Map<number, string>();
-  for (const e of plan.entries) {
-    const r = fits(e);
-    if (r) why.set(e.index, r);
-  }
+export function fitPlan(plan: ExportPlan, layoutName: ExportLayoutName, p: Pseudonymizer, skip: boolean, warn: (m: string) => void): ExportPlan {
+  const why = planMisfits(plan, layoutName);
   if (why.size === 0) return plan;
   const byReason = new Map<string, PlanEntry[]>();
   for (const e of plan.entries) if (why.has(e.index)) byReason.set(why.get(e.index)!, [...(byReason.get(why.get(e.index)!) ?? []), e]);

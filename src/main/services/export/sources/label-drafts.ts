@@ -26,7 +26,7 @@ function withPalette(set: LabelSet | null, palette: Array<{ value: number; name:
 /** The studies, each one with a non-empty draft reading the draft's maps over its own. */
 export function withDrafts(studies: SourceStudy[], drafts: DraftReader): SourceStudy[] {
   return studies.map((s) => {
-    if (!s.draftKey || s.made) return s;
+    if (!s.draftKey || s.made?.still) return s;
     const d = drafts.draft(s.draftKey);
     if (!d || d.labelledFrames.length === 0) return s;
     const key = s.draftKey;
