@@ -108,7 +108,7 @@ describe('cardiosynth export: runs', () => {
       p.on('close', (c) => resolve({ code: c, stdout: so, stderr: se }));
     });
     expect(code, stderr).toBe(130);
-    expect(stderr).toMatch(/stopping; whole items are kept[\s\S]*export cancelled after \d of 4 items; --resume continues it/);
+    expect(stderr).toMatch(/stopping; whole items are kept[\s\S]*export cancelled after \d of 4 items; resuming it \(--resume\) continues from there/);
     expect(stdout).toMatch(/"type":"error","kind":"cancelled"/);
     const r = cli(['export', '--recipe', recipe, '--out', out, '--resume'], env);
     expect(r.code, r.stderr).toBe(0);

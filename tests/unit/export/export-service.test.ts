@@ -59,7 +59,7 @@ describe('export jobs', () => {
     services.jobs.cancel(first.id);
     const cancelled = await services.jobs.wait(first.id);
     expect(cancelled.state).toBe('cancelled');
-    expect(cancelled.error?.message).toMatch(/export cancelled after \d+ of 16 items; --resume continues it/);
+    expect(cancelled.error?.message).toMatch(/export cancelled after \d+ of 16 items; resuming it \(--resume\) continues from there/);
 
     const folder = await api['export.folder']({ out });
     expect(folder).toMatchObject({ state: 'partial', total: 16 });

@@ -52,7 +52,12 @@ export interface ExportJobDetail {
   warnings: string[];
 }
 
-function checkPaths(req: ExportRequest): { out: string; baseDir: string } {
+function checkPaths(req: ExportRequest, outOptional = false): { out: string; baseDir: string } {
+  if (outOptional && !req.out) {
+    const relative = req.recipe.sources.filter((s): s is string => typeof s === 'string' && !isAbsolute(s));
+    if (relative.length && !req.baseDir) throw new AppError('invalid-argument', `source "${relative[0]}" is a relative path; give absolute paths, or load the recipe from its file`);
+    return { out: '', baseDir: req.baseDir ? resolve(req.baseDir) : '/' };
+  }
   if (!isAbsolute(req.out)) throw new AppError('invalid-argument', `the output folder must be an absolute path, not "${req.out}"`);
   const relative = req.recipe.sources.filter((s): s is string => typeof s === 'string' && !isAbsolute(s));
   if (relative.length && !req.baseDir) throw new AppError('invalid-argument', `source "${relative[0]}" is a relative path; give absolute paths, or load the recipe from its file`);
@@ -72,8 +77,8 @@ export class ExportService {
     this.opts = opts;
   }
 
-  private options(req: ExportRequest, extra: Partial<ExportOptions> = {}): ExportOptions {
-    const { out, baseDir } = checkPaths(req);
+  private options(req: ExportRequest, extra: Partial<ExportOptions> = {}, outOptional = false): ExportOptions {
+    const { out, baseDir } = checkPaths(req, outOptional);
     const door = doorOptions({ catalog: this.opts.catalog, drafts: this.opts.labels, engine: () => sharedEngine(this.opts.inference) }, baseDir);
     return {
       ...door,
@@ -82,9 +87,9 @@ export class ExportService {
     };
   }
 
-  /** The plan's counts, what the layout cannot hold, and what the output folder holds; writes nothing. */
+  /** The plan's counts, what the layout cannot hold, and what the output folder holds (when given); writes nothing. */
   preview(req: ExportRequest): Promise<ExportPreview> {
-    return previewExport(this.options(req), catalogRoots(this.opts.catalog));
+    return previewExport(this.options(req, {}, true), catalogRoots(this.opts.catalog));
   }
 
   /** What a folder holds (an export to resume, a finished one, something else). */

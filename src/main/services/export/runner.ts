@@ -298,7 +298,7 @@ async function runPlan(opts: ExportOptions, plan: ExportPlan, resolved: Resolved
     }
     lock.release();
   };
-  const cancelled = (): AppError => new AppError('cancelled', `export cancelled after ${finished} of ${total} items; --resume continues it`);
+  const cancelled = (): AppError => new AppError('cancelled', `export cancelled after ${finished} of ${total} items; resuming it (--resume) continues from there`);
   try {
     for (const entry of mine) {
       if (done.has(entry.index)) continue;
