@@ -9,6 +9,7 @@ import { studyHandlers } from './handlers/studies.ts';
 import { inferenceHandlers } from './handlers/inference.ts';
 import { jobHandlers } from './handlers/jobs.ts';
 import { startHandlers } from './handlers/start.ts';
+import { exportHandlers } from './handlers/export.ts';
 import type { Services } from './services/index.ts';
 
 export function createHandlers(services: Services, door: Door): ApiHandlers {
@@ -19,5 +20,6 @@ export function createHandlers(services: Services, door: Door): ApiHandlers {
     ...catalogHandlers(services),
     ...inferenceHandlers(services),
     ...startHandlers(services),
+    ...exportHandlers(services),
   };
 }

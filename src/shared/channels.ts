@@ -53,6 +53,11 @@ export const METHOD_NAMES = [
   'jobs.watch',
   'start.plan',
   'start.addDemo',
+  'export.start',
+  'export.preview',
+  'export.folder',
+  'export.loadRecipe',
+  'export.saveRecipe',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

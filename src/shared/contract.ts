@@ -14,6 +14,7 @@ import { studyMethods, type StudyResults } from './contract/studies.ts';
 import { inferenceMethods, type InferenceResults } from './contract/inference.ts';
 import { jobMethods, type JobResults } from './contract/jobs.ts';
 import { startMethods, type StartResults } from './contract/start.ts';
+import { exportMethods, type ExportResults } from './contract/export.ts';
 
 export type { AppInfo, Door } from './contract/studies.ts';
 
@@ -24,10 +25,11 @@ export const contract = {
   ...catalogMethods,
   ...inferenceMethods,
   ...startMethods,
+  ...exportMethods,
 } as const;
 
 /** Each method's result type, by method name. */
-export type ApiResults = StudyResults & LabelResults & JobResults & CatalogResults & InferenceResults & StartResults;
+export type ApiResults = StudyResults & LabelResults & JobResults & CatalogResults & InferenceResults & StartResults & ExportResults;
 
 export type Method = keyof typeof contract;
 export const METHODS = Object.keys(contract) as Method[];

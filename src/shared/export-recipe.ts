@@ -21,6 +21,7 @@
  * }
  */
 import { z } from 'zod';
+import { catalogFilterSchema, studyId } from './contract/catalog.ts';
 import { EXPORT_LAYOUTS } from './export-types.ts';
 
 export const RECIPE_FORMAT = 'cardiosynth-recipe/1';
@@ -70,8 +71,11 @@ export const syntheticSpec = z.object({
     /** cycle: variant k takes combination k mod N (every combination equally often); random: seeded draw. */
     pick: z.enum(['cycle', 'random']).default('cycle'),
   }).strict().default({ quality: [], phase: [], efBand: [], pick: 'cycle' }),
-  /** cine: a whole beat; still: one frame at the phase asked for. */
-  output: z.enum(['cine', 'still']).default('cine'),
+  /**
+   * cine: a whole beat; still: one frame at the phase asked for; ed-es: an ED and an ES still per variant
+   * (what a still-image model pack makes for cine layouts: CAMUS keeps them as its _ED/_ES images).
+   */
+  output: z.enum(['cine', 'still', 'ed-es']).default('cine'),
   width: z.number().int().min(32).max(1024).default(256),
   height: z.number().int().min(32).max(1024).default(256),
   /** Frame rate of synthetic cines; default the source study's, else 30. */
@@ -104,13 +108,30 @@ export const splitSpec = z.object({
   seed: z.string().max(100).default(''),
 }).strict().refine((s) => Math.abs(s.train + s.val + s.test - 1) < 1e-6, { message: 'train + val + test must be 1' });
 
+/**
+ * Studies of the workstation's catalog (issue 3) as a source: those a browser filter matches when the export
+ * starts, and/or listed study ids. Only the app and the CLI on the same data folder can resolve them.
+ */
+export const catalogSourceSpec = z.object({
+  catalog: z.object({
+    filter: catalogFilterSchema.optional(),
+    studies: z.array(studyId).max(100_000).optional(),
+  }).strict().refine((c) => c.filter !== undefined || (c.studies?.length ?? 0) > 0, { message: 'give a filter or study ids' }),
+}).strict();
+
+export type CatalogSourceSpec = z.infer<typeof catalogSourceSpec>;
+export type RecipeSource = string | CatalogSourceSpec;
+
 export const recipeSchema = z.object({
   format: z.literal(RECIPE_FORMAT),
   name,
   description: z.string().max(2000).optional(),
   layout: z.enum(EXPORT_LAYOUTS),
-  /** Studies, dataset folders or folders of files; relative paths are relative to the recipe file. */
-  sources: z.array(z.string().min(1).max(4096)).max(10_000).default([]),
+  /**
+   * Studies, dataset folders, folders of files or of generated results (the Generate tab's PNG + JSON
+   * sidecars), relative to the recipe file; or `{"catalog": {"filter": {...}, "studies": [...]}}`.
+   */
+  sources: z.array(z.union([z.string().min(1).max(4096), catalogSourceSpec])).max(10_000).default([]),
   /** Put the real studies themselves in the export (subject to `ratio`). */
   includeReal: z.boolean().default(true),
   /**

@@ -90,3 +90,35 @@ export interface ExportSummary {
   indexed: boolean;
   seconds: number;
 }
+
+/** What an output folder holds, for the export dialog's Start / Resume choice. */
+export interface ExportFolderState {
+  path: string;
+  /**
+   * free: missing or empty; partial: this export, interrupted (resume continues it); complete: this export,
+   * finished; other: another export (a different recipe, sources or pseudonym key); occupied: files that are
+   * not an export; forbidden: inside (or around) a source or catalog dataset folder.
+   */
+  state: 'free' | 'partial' | 'complete' | 'other' | 'occupied' | 'forbidden';
+  /** Items already written (all shards' journals) and in the export's plan; null when not an export. */
+  done: number | null;
+  total: number | null;
+  /** Why, in words (e.g. which dataset folder it is inside). */
+  message: string;
+}
+
+/** What a recipe would export, worked out without writing anything (the dialog shows it before Start). */
+export interface ExportPreview {
+  /** Source studies found (real ones, and synthetic ones: generated results or synthetic datasets). */
+  sources: { real: number; synthetic: number };
+  /** Sources that cannot be read (each would stop the export unless skipped). */
+  unreadable: Array<{ path: string; message: string }>;
+  /** Items of the plan: real studies, synthetic variants to generate, synthetic studies taken as they are. */
+  items: { total: number; real: number; variants: number; synthetic: number };
+  patients: number;
+  splits: { train: number; val: number; test: number };
+  /** Items the layout cannot hold, by reason (the export refuses them, or leaves them out when asked). */
+  misfits: Array<{ reason: string; count: number; examples: string[] }>;
+  warnings: string[];
+  folder: ExportFolderState;
+}

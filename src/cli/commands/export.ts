@@ -9,8 +9,12 @@ import { EXPORT_LAYOUTS } from '../../shared/export-types.ts';
 import type { ExportLayoutName, ExportSummary } from '../../shared/export-types.ts';
 import { RECIPE_FORMAT } from '../../shared/export-recipe.ts';
 import type { Recipe } from '../../shared/export-recipe.ts';
-import { packageVersion, userDataDir } from '../../main/paths.ts';
-import { LAYOUT_DESCRIPTIONS, layoutAvailability, loadRecipe, mergeExports, parseRecipe, runExport, safeFileName, saveRecipe } from '../../main/services/export/index.ts';
+import { paths, packageVersion, userDataDir } from '../../main/paths.ts';
+import { Catalog } from '../../main/services/datasets/catalog/index.ts';
+import { doorOptions, LAYOUT_DESCRIPTIONS, layoutAvailability, loadRecipe, mergeExports, ownEngine, parseRecipe, runExport, safeFileName, saveRecipe } from '../../main/services/export/index.ts';
+import { LabelService } from '../../main/services/labels/index.ts';
+import { PROVIDER_NAMES, type ProviderChoice } from '../../shared/inference-types.ts';
+import type { RecipeSource } from '../../shared/export-recipe.ts';
 import { createProgress } from '../progress.ts';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, UsageError, err, out, parse, type Command } from '../usage.ts';
 
@@ -26,8 +30,10 @@ with --pseudonym-key for jobs on other machines), DICOM files are new data sets 
 
   --recipe FILE       an augmentation recipe (JSON, format "${RECIPE_FORMAT}"): sources, layout, K synthetic
                       variants per study, seeds, prompt variations, real:synthetic ratio, splits
-  --from PATH         a study, a DICOM folder, a CAMUS or EchoNet-Dynamic folder, or NIfTI/MetaImage files
-                      (repeatable); exports the real studies as they are
+  --from PATH         a study, a DICOM folder, a CAMUS or EchoNet-Dynamic folder, NIfTI/MetaImage files, a
+                      folder of generated results (PNG + JSON sidecar + labels PNG, as \`generate\` and the
+                      gallery write them) or one sidecar, or catalog:STUDY_ID (a study of the catalog)
+                      (repeatable); exports the studies as they are
   --layout LAYOUT     with --from: ${EXPORT_LAYOUTS.join(' | ')}
   --save-recipe FILE  with --from: also write the recipe used, to edit and rerun with --recipe
   --out DIR           the export folder: new or empty, never inside a source dataset
@@ -37,7 +43,10 @@ with --pseudonym-key for jobs on other machines), DICOM files are new data sets 
   --resume            continue an interrupted export in DIR: whole items are kept, the rest is written
   --verify            with --resume: re-hash every file already written (default: check sizes)
   --skip-unreadable   export what can be read and list the sources that cannot (default: stop, write nothing)
+  --skip-unfit        leave out (and list) the items the layout cannot hold, e.g. 2CH views for EchoNet
+                      (default: stop before writing anything, saying which items and why)
   --pseudonym-key F   the key file for pseudonyms (default: the user data folder's; CARDIOSYNTH_PSEUDONYM_KEY)
+  --provider P        for model-pack recipes: cpu, webgpu or cuda to force one (default: try cuda, webgpu, cpu)
   --json              JSON-lines progress on stdout even on a terminal (the default when stdout is not one)
   -h, --help          show this help
 
@@ -111,10 +120,13 @@ export const exportCommand: Command = {
         resume: { type: 'boolean' },
         verify: { type: 'boolean' },
         'skip-unreadable': { type: 'boolean' },
+        'skip-unfit': { type: 'boolean' },
         'pseudonym-key': { type: 'string' },
+        provider: { type: 'string' },
         json: { type: 'boolean' },
       },
     });
+    if (values.provider !== undefined && !['auto', ...PROVIDER_NAMES].includes(values.provider)) throw new UsageError(`--provider must be auto, ${PROVIDER_NAMES.join(', ')}, not "${values.provider}".`);
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (did you mean --from ${positionals[0]}?)`);
     if (!values.out) throw new UsageError('--out DIR is required.');
     if (!values.recipe === !values.from) throw new UsageError('give either --recipe FILE or --from PATH.');
@@ -133,8 +145,11 @@ export const exportCommand: Command = {
       } else {
         if (!values.layout) throw new UsageError(`--layout is required with --from (${EXPORT_LAYOUTS.join(', ')}).`);
         if (!(EXPORT_LAYOUTS as readonly string[]).includes(values.layout)) throw new UsageError(`--layout must be one of ${EXPORT_LAYOUTS.join(', ')}, not "${values.layout}".`);
-        const sources = values.from!.map((p) => resolve(p));
-        recipe = parseRecipe({ format: RECIPE_FORMAT, name: safeFileName(`from-${basename(sources[0])}`, 60), layout: values.layout as ExportLayoutName, sources }, '--from');
+        const studies = values.from!.filter((p) => p.startsWith('catalog:')).map((p) => p.slice('catalog:'.length));
+        const sources: RecipeSource[] = values.from!.filter((p) => !p.startsWith('catalog:')).map((p) => resolve(p));
+        if (studies.length) sources.push({ catalog: { studies } });
+        const first = values.from![0].startsWith('catalog:') ? 'catalog' : basename(resolve(values.from![0]));
+        recipe = parseRecipe({ format: RECIPE_FORMAT, name: safeFileName(`from-${first}`, 60), layout: values.layout as ExportLayoutName, sources }, '--from');
         baseDir = process.cwd();
         if (values['save-recipe']) saveRecipe(resolve(values['save-recipe']), recipe);
       }
@@ -158,10 +173,22 @@ export const exportCommand: Command = {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // The data folder's catalog (its studies as a source; its dataset folders are never written into), label
+    // drafts, and an engine process of this command's own for model packs (stopped when the export ends).
+    const dataDir = userDataDir();
+    let catalog: Catalog | null = null;
+    const openCatalog = (): Catalog => (catalog ??= new Catalog(dataDir));
+    const labels = new LabelService(dataDir, { catalog: openCatalog });
+    const door = doorOptions({
+      catalog: openCatalog,
+      drafts: labels,
+      engine: () => ownEngine(paths.resources, dataDir, { provider: (values.provider ?? 'auto') as ProviderChoice }),
+    }, baseDir);
     try {
       const summary = await runExport({
+        ...door,
         recipe, baseDir, out: resolve(values.out), shard, resume: values.resume, verify: values.verify,
-        skipUnreadable: values['skip-unreadable'], dataDir: userDataDir(),
+        skipUnreadable: values['skip-unreadable'], skipUnfit: values['skip-unfit'], dataDir,
         pseudonymKeyPath: values['pseudonym-key'] ? resolve(values['pseudonym-key']) : process.env.CARDIOSYNTH_PSEUDONYM_KEY || undefined,
         softwareVersion: packageVersion(), signal: abort.signal,
         onProgress: (p) => progress.update(p),
@@ -183,6 +210,8 @@ export const exportCommand: Command = {
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      labels.close();
+      (catalog as Catalog | null)?.close();
     }
   },
 };

@@ -10,6 +10,7 @@ import { FirstStart } from './first-start/index.ts';
 import { InferenceService, studySources } from './inference/index.ts';
 import { JobsService } from './jobs/index.ts';
 import { LabelService } from './labels/index.ts';
+import { ExportService } from './export/export-service.ts';
 
 export interface ServicesOptions {
   /** The resources/ folder: the embedded default study lives in resources/default-study. */
@@ -32,6 +33,8 @@ export interface Services {
   inference: InferenceService;
   /** The first start: imports the embedded demo dataset at start, says what to open when nothing is. */
   firstStart: FirstStart;
+  /** Dataset export as jobs (queue 'export'), previews, recipe files. */
+  exports: ExportService;
   info: { name: string; version: string; defaultStudyPath: string; dataDir: string };
 }
 
@@ -50,6 +53,7 @@ export function createServices(opts: ServicesOptions): Services {
   // Drafts of catalog studies take their grid and ground truth from the catalog; generation resolves
   // "the label map of image I, frame F" through the drafts and the catalog (study-sources.ts).
   const labels = new LabelService(opts.dataDir, { catalog: openCatalog });
+  const inference = new InferenceService({ resourcesDir: opts.resourcesDir, dataDir: opts.dataDir, version, jobs, dicom, studies: studySources(labels, openCatalog) });
   return {
     dicom,
     labels,
@@ -57,8 +61,9 @@ export function createServices(opts: ServicesOptions): Services {
     get catalog(): Catalog {
       return openCatalog();
     },
-    inference: new InferenceService({ resourcesDir: opts.resourcesDir, dataDir: opts.dataDir, version, jobs, dicom, studies: studySources(labels, openCatalog) }),
+    inference,
     firstStart: new FirstStart({ resourcesDir: opts.resourcesDir, dataDir: opts.dataDir, jobs, catalog: openCatalog }),
+    exports: new ExportService({ jobs, dataDir: opts.dataDir, version, catalog: openCatalog, labels, inference }),
     info: { name: APP_NAME, version, defaultStudyPath: defaultStudyPath(opts.resourcesDir), dataDir: opts.dataDir },
   };
 }

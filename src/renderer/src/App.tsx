@@ -7,6 +7,7 @@ import { StudyPanel } from './catalog/StudyPanel.tsx';
 import { CineControls } from './components/CineControls.tsx';
 import { ConnectionBadge } from './components/ConnectionBadge.tsx';
 import { ErrorBanner } from './components/ErrorBanner.tsx';
+import { ExportButton } from './export/ExportButton.tsx';
 import { HelpOverlay } from './components/HelpOverlay.tsx';
 import { OpenBar } from './components/OpenBar.tsx';
 import { PixelProbe } from './components/PixelProbe.tsx';
@@ -153,6 +154,7 @@ export function App({ viewer, overlay, labels }: { viewer: ViewerController; ove
           }}
         />
         <ConnectionBadge />
+        <ExportButton canPickPaths={lib.info?.canPickPaths ?? false} />
         <button type="button" className="help-button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts help" title="Help (? or H)">
           ?
         </button>

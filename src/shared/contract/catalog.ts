@@ -15,7 +15,8 @@ const datasetId = z.number().int().min(1);
 const frame = z.number().int().min(0).max(100_000);
 const finite = z.number().finite();
 
-const filter = z
+/** A study browser filter (CatalogFilter); export recipes keep one to name "these studies". */
+export const catalogFilterSchema = z
   .object({
     datasetIds: z.array(datasetId).max(100).optional(),
     text: z.string().max(200).optional(),
@@ -34,6 +35,7 @@ const filter = z
     includeUnavailable: z.boolean().optional(),
   })
   .strict();
+const filter = catalogFilterSchema;
 
 const sort = z
   .object({

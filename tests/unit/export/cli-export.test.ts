@@ -4,7 +4,7 @@
  * progress when piped and a bar with ETA on a terminal.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProgress, formatDuration, progressLine } from '../../../src/cli/progress.ts';
@@ -43,11 +43,12 @@ describe('cardiosynth export: usage', () => {
     }
   });
 
-  it('says plainly that the CAMUS and EchoNet layouts are not in this build yet', () => {
+  it('says plainly why a DICOM cine cannot go into the CAMUS or EchoNet layout, before writing anything', () => {
     for (const layout of ['camus', 'echonet']) {
       const r = cli(['export', '--from', study, '--layout', layout, '--out', join(tmp, `o-${layout}`)], env);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`layout "${layout}" is not available yet: .*layout writers of issue 6.*not in this build yet; export to dicom or png for now`));
+      expect(r.stderr).toMatch(new RegExp(`1 of the 1 planned items cannot go into the ${layout} layout:\\n  1 item\\(s\\): its view is unknown; .*phantom-a4c\\.dcm\\)\\nNothing was written\\. .*--skip-unfit`));
+      expect(existsSync(join(tmp, `o-${layout}`))).toBe(false);
     }
   });
 });
@@ -107,7 +108,7 @@ describe('cardiosynth export: runs', () => {
       p.on('close', (c) => resolve({ code: c, stdout: so, stderr: se }));
     });
     expect(code, stderr).toBe(130);
-    expect(stderr).toMatch(/stopping; whole items are kept[\s\S]*export cancelled after \d of 4 items; --resume continues it/);
+    expect(stderr).toMatch(/stopping; whole items are kept[\s\S]*export cancelled after \d of 4 items; resuming it \(--resume\) continues from there/);
     expect(stdout).toMatch(/"type":"error","kind":"cancelled"/);
     const r = cli(['export', '--recipe', recipe, '--out', out, '--resume'], env);
     expect(r.code, r.stderr).toBe(0);

@@ -132,10 +132,32 @@ export class ItemWriter {
     this.files.push({ path: rel, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
   }
 
-  /** Records a file a layout writer placed itself (atomically) at `rel`. */
-  adopt(rel: string): void {
+  /**
+   * A new empty folder inside the staging folder, for a layout writer that writes files itself (the dataset
+   * writers of services/layouts/): it writes there, and `place` moves each whole file into the export. A kill
+   * mid-write leaves its temporary files in staging, which the next run removes, never among the export's files.
+   */
+  stagingFolder(): string {
+    const dir = join(this.staging, `${process.pid}-${++stagingCounter}.item`);
+    try {
+      this.io.mkdir(dir);
+    } catch (err) {
+      throw ioError(dir, err);
+    }
+    return dir;
+  }
+
+  /** Moves `staged` (a whole file a writer made in a `stagingFolder()`) to `rel` in the export and records it. */
+  place(rel: string, staged: string): void {
     const target = join(this.root, checkRelativePath(rel));
-    const bytes = fs.readFileSync(target);
+    const bytes = fs.readFileSync(staged);
+    try {
+      this.io.mkdir(dirname(target));
+      this.io.rename(staged, target);
+    } catch (err) {
+      this.discard(staged);
+      throw ioError(target, err);
+    }
     this.files.push({ path: rel, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
   }
 

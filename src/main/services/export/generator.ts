@@ -24,7 +24,9 @@ export interface SyntheticRequest {
   view: '2CH' | '4CH';
   efPercent: number;
   quality: Quality;
-  /** Still output: the phase to show; null for a cine. */
+  /** cine: a heartbeat of frames; still: one frame at `phase`; ed-es: two stills, ED then ES (not a cine). */
+  output: 'cine' | 'still' | 'ed-es';
+  /** Still output: the phase to show; null for a cine or an ED + ES pair. */
   phase: 'ED' | 'ES' | null;
   width: number;
   height: number;
@@ -43,14 +45,22 @@ export interface SyntheticRequest {
 export interface SyntheticResult {
   width: number;
   height: number;
+  /** Grey (default) or RGB frames. */
+  channels?: 1 | 3;
   frames: Uint8Array[];
   labels: Map<number, Uint8Array>;
   labelSet: LabelSet | null;
   pixelSpacingMm: number | null;
+  /** [dy, dx] when the pixels are not square (a resampled CAMUS frame); default from pixelSpacingMm. */
+  pixelSpacingRowColMm?: [number, number] | null;
   fps: number;
   edFrame: number | null;
   esFrame: number | null;
   efMeasured: number | null;
+  edvMl: number | null;
+  esvMl: number | null;
+  /** `stills` when the frames are separate images (an ED + ES pair, one still), not a sequence in time. */
+  sequence: 'cine' | 'stills';
   /** The synthetic patient's own sex and age where the generator draws them (stand-alone items). */
   sex: ExportItem['sex'];
   age: number | null;
@@ -65,6 +75,13 @@ export interface SyntheticGenerator {
   /** True when it reads the source study (a diffusion pack conditions on its label maps); the runner then
    * loads the study and passes it in `request.source`. */
   readonly conditionsOnSource: boolean;
+  /** False for a still-image model: it makes stills (one phase, or an ED + ES pair), never a cine. */
+  readonly makesCines: boolean;
+  /**
+   * What decides its output besides the request (a pack's sha256 and the settings it fills in), so a plan made
+   * with another pack or other defaults is a different export: a resume then refuses instead of mixing them.
+   */
+  readonly fingerprint: string;
   generate(request: SyntheticRequest, signal?: AbortSignal): Promise<SyntheticResult>;
   /** Releases sessions, workers. */
   close?(): Promise<void>;

@@ -9,14 +9,19 @@ import type { ExportSplit } from '../../../shared/export-types.ts';
 
 /** How a synthetic item was made: enough to make it again, and to say what it is. */
 export interface GenerationProvenance {
-  /** `phantom` (parametric phantom + B-mode physics) or `diffusion` (a model pack through the engine). */
-  generator: 'phantom' | 'diffusion';
+  /**
+   * `phantom` (parametric phantom + B-mode physics), `diffusion` (a model pack through the engine), or
+   * `dataset`: a study its own dataset declares synthetic (manifest.json, cardiosynth-dataset.json), made
+   * elsewhere; its fields then say what that dataset records, and unknown ones are empty.
+   */
+  generator: 'phantom' | 'diffusion' | 'dataset';
   /** Model pack `id@version` and its SHA-256 (docs/model-pack.md); for the phantom, the generator's own id. */
   packId: string;
   packSha256: string | null;
   prompt: string;
   negativePrompt: string;
-  seed: number;
+  /** Null only for a `dataset` study whose dataset names no seed. */
+  seed: number | null;
   scheduler: string | null;
   steps: number | null;
   guidance: number | null;
@@ -55,11 +60,23 @@ export interface ExportItem {
   lossyHistory: boolean;
   /** Square pixel size in mm, when known. */
   pixelSpacingMm: number | null;
+  /** Pixel size in mm between rows and between columns ([dy, dx]), square or not, when known (CAMUS's
+   * NIfTI pixels are not square: its affine keeps both). */
+  pixelSpacingRowColMm: [number, number] | null;
   fps: number;
   edFrame: number | null;
   esFrame: number | null;
   efRequested: number | null;
   efMeasured: number | null;
+  /** LV end-diastolic and end-systolic volumes (mL) where the source states them or they were measured from
+   * the item's own LV label maps (EchoNet-Dynamic's FileList needs them); null when unknown. */
+  edvMl: number | null;
+  esvMl: number | null;
+  /**
+   * `cine`: the frames are a sequence in time at `fps`. `stills`: separate images (one phase each, e.g. the ED
+   * and ES stills a still-image model pack makes); layouts must not present them as a cine.
+   */
+  sequence: 'cine' | 'stills';
   quality: string | null;
   sex: 'M' | 'F' | null;
   age: number | null;

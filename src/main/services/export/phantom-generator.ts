@@ -4,7 +4,7 @@
  * ground truth of its images, so every item comes with masks; the measured EF is the method of discs on the
  * ED and ES maps, independent of how the phantom realised the request.
  */
-import { createBmodeRenderer, generatePhantom, measureEfSinglePlane, PHANTOM_PALETTE } from '../phantom/index.ts';
+import { createBmodeRenderer, discVolumeMl, generatePhantom, measureEfSinglePlane, PHANTOM_PALETTE, traceLv } from '../phantom/index.ts';
 import type { LabelSet } from './item.ts';
 import type { SyntheticGenerator, SyntheticRequest, SyntheticResult } from './generator.ts';
 
@@ -22,13 +22,15 @@ export function createPhantomGenerator(softwareVersion: string): SyntheticGenera
     id: 'phantom',
     labelSet: PHANTOM_LABEL_SET,
     conditionsOnSource: false,
+    makesCines: true,
+    fingerprint: `phantom@${softwareVersion}`,
     async generate(req: SyntheticRequest, signal?: AbortSignal): Promise<SyntheticResult> {
       signal?.throwIfAborted();
       const efPercent = Math.min(EF_MAX, Math.max(EF_MIN, req.efPercent));
       const seq = generatePhantom({ seed: req.seed, view: req.view, efPercent, frameRateHz: req.fps, frames: req.frames, width: req.width, height: req.height });
       const renderer = createBmodeRenderer({ geometry: seq.geometry, motion: seq.motion }, { quality: req.quality, seed: req.seed });
       const { width, height } = seq.geometry;
-      const wanted = req.phase === null ? seq.labels.map((_, i) => i) : [req.phase === 'ED' ? seq.edFrame : seq.esFrame];
+      const wanted = req.output === 'cine' ? seq.labels.map((_, i) => i) : req.output === 'ed-es' ? [seq.edFrame, seq.esFrame] : [req.phase === 'ES' ? seq.esFrame : seq.edFrame];
       const frames: Uint8Array[] = [];
       const labels = new Map<number, Uint8Array>();
       for (const [i, f] of wanted.entries()) {
@@ -39,13 +41,18 @@ export function createPhantomGenerator(softwareVersion: string): SyntheticGenera
         await new Promise<void>((r) => setImmediate(r));
       }
       const efMeasured = Math.round(measureEfSinglePlane(seq.labels[seq.edFrame], seq.labels[seq.esFrame], width, height, 'discs') * 10) / 10;
+      const sp = seq.geometry.pixelSpacingMm;
+      const volume = (f: number): number => Math.round(discVolumeMl(traceLv(seq.labels[f], width, height), sp) * 100) / 100;
       return {
         width, height, frames, labels, labelSet: PHANTOM_LABEL_SET,
         pixelSpacingMm: seq.geometry.pixelSpacingMm,
         fps: seq.frameRateHz,
-        edFrame: req.phase === null ? seq.edFrame : req.phase === 'ED' ? 0 : null,
-        esFrame: req.phase === null ? seq.esFrame : req.phase === 'ES' ? 0 : null,
+        edFrame: req.output === 'cine' ? seq.edFrame : req.output === 'ed-es' ? 0 : req.phase === 'ES' ? null : 0,
+        esFrame: req.output === 'cine' ? seq.esFrame : req.output === 'ed-es' ? 1 : req.phase === 'ES' ? 0 : null,
         efMeasured,
+        edvMl: volume(seq.edFrame),
+        esvMl: volume(seq.esFrame),
+        sequence: req.output === 'cine' ? 'cine' : 'stills',
         sex: seq.patient.sex,
         age: seq.patient.ageYears,
         provenance: {

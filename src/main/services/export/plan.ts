@@ -26,6 +26,7 @@ export interface SyntheticPlan {
   seed: number;
   view: '2CH' | '4CH';
   quality: Quality;
+  output: SyntheticSpec['output'];
   phase: 'ED' | 'ES' | null;
   efPercent: number;
   fields: PromptFields;
@@ -139,18 +140,26 @@ function syntheticPlan(spec: SyntheticSpec, variant: number, seed: number, combo
   }
   const fields: PromptFields = { view, phase, quality, sex: source?.sex ?? null, age: source?.age ?? null, efBand: combo.efBand ?? efBandOf(efPercent) };
   return {
-    variant, seed, view, quality, phase, efPercent, fields,
+    variant, seed, view, quality, output: spec.output, phase, efPercent, fields,
     prompt: composePrompt(fields),
     negativePrompt: spec.negativePrompt,
     width: spec.width,
     height: spec.height,
     fps: spec.fps ?? source?.fps ?? 30,
-    frames: spec.output === 'still' ? undefined : spec.frames,
+    frames: spec.output === 'cine' ? spec.frames : undefined,
   };
 }
 
-export function buildPlan(recipe: Recipe, studies: SourceStudy[], p: Pseudonymizer): ExportPlan {
+/**
+ * `generatorFingerprint` says what made synthetic items besides the recipe (a pack's sha256 and the settings it
+ * filled in): part of the fingerprint, so a resume with another pack refuses. Studies that are themselves
+ * synthetic (`made`) are exported as the synthetic items they are: generated results always, a synthetic
+ * dataset's studies when the recipe includes its sources (`includeReal`); the ratio chooses among the real
+ * ones only. Variants are made from every study.
+ */
+export function buildPlan(recipe: Recipe, studies: SourceStudy[], p: Pseudonymizer, generatorFingerprint = ''): ExportPlan {
   const spec = recipe.synthetic;
+  const realPool = studies.filter((s) => !s.made);
   const groups = new Map<string, PatientGroup>();
   for (const s of studies) {
     let g = groups.get(s.patientKey);
@@ -165,7 +174,7 @@ export function buildPlan(recipe: Recipe, studies: SourceStudy[], p: Pseudonymiz
   }
 
   // How many real studies and variants, and which.
-  const R = recipe.includeReal ? studies.length : 0;
+  const R = recipe.includeReal ? realPool.length : 0;
   const K = spec?.variantsPerStudy ?? 0;
   const sMax = K * studies.length;
   let realN = R;
@@ -179,11 +188,11 @@ export function buildPlan(recipe: Recipe, studies: SourceStudy[], p: Pseudonymiz
       synN = Math.min(sMax, Math.round((realN * s) / r));
     }
   }
-  const rank = (tag: string): Map<string, number> =>
-    new Map([...studies].map((s) => [s.key, p.digest(tag, `${recipe.split.seed}\u0000${s.key}`)] as const)
+  const rank = (tag: string, among: SourceStudy[]): Map<string, number> =>
+    new Map([...among].map((s) => [s.key, p.digest(tag, `${recipe.split.seed}\u0000${s.key}`)] as const)
       .sort((a, b) => a[1].localeCompare(b[1])).map(([k], i) => [k, i]));
-  const realRank = rank('ratio-real');
-  const variantRank = rank('ratio-variants');
+  const realRank = rank('ratio-real', realPool);
+  const variantRank = rank('ratio-variants', studies);
   const perStudy = studies.length ? Math.floor(synN / studies.length) : 0;
   const extra = studies.length ? synN % studies.length : 0;
 
@@ -209,7 +218,11 @@ export function buildPlan(recipe: Recipe, studies: SourceStudy[], p: Pseudonymiz
     const split = splits.get(g.key)!;
     for (const s of g.studies) {
       const sourceId = p.source(s.key);
-      if ((realRank.get(s.key) ?? 0) < realN) {
+      if (s.made) {
+        // Generated results are what the user chose to export; a synthetic dataset's studies are sources like
+        // real ones (kept when the recipe includes its sources), outside the real:synthetic ratio.
+        if (s.made.still || recipe.includeReal) add({ id: sourceId, kind: 'synthetic', patientId: g.id, patientOrdinal: g.ordinal, sourceId, split, source: s, synthetic: null });
+      } else if ((realRank.get(s.key) ?? 0) < realN) {
         add({ id: sourceId, kind: 'real', patientId: g.id, patientOrdinal: g.ordinal, sourceId, split, source: s, synthetic: null });
       }
       const count = spec ? perStudy + ((variantRank.get(s.key) ?? 0) < extra ? 1 : 0) : 0;
@@ -243,7 +256,9 @@ export function buildPlan(recipe: Recipe, studies: SourceStudy[], p: Pseudonymiz
   const { sources: _paths, ...settings } = recipe;
   const canonical = JSON.stringify({
     settings,
-    entries: entries.map((e) => ({ ...e, source: e.source?.key ?? null })),
+    generator: generatorFingerprint,
+    // A label draft edited since (its revision) changes the labels exported and what conditions variants.
+    entries: entries.map((e) => ({ ...e, source: e.source?.key ?? null, ...(e.source?.draftRevision ? { draft: e.source.draftRevision } : {}) })),
   });
   return { entries, fingerprint: p.digest('plan', canonical) };
 }
@@ -254,4 +269,15 @@ export function shardEntries(entries: PlanEntry[], index: number, count: number)
     throw new AppError('invalid-argument', `shard ${index}/${count}: needs 1 <= I <= K`);
   }
   return entries.filter((e) => e.index % count === index - 1);
+}
+
+/**
+ * The plan without the entries `keep` refuses (items a layout cannot hold, left out on request), renumbered.
+ * Its fingerprint covers which were left out, so it differs from the whole plan's.
+ */
+export function keepEntries(plan: ExportPlan, keep: (e: PlanEntry) => boolean, p: Pseudonymizer): ExportPlan {
+  const dropped = plan.entries.filter((e) => !keep(e)).map((e) => e.index);
+  if (dropped.length === 0) return plan;
+  const entries = plan.entries.filter(keep).map((e, index) => ({ ...e, index }));
+  return { entries, fingerprint: p.digest('plan', `${plan.fingerprint}\u0000without\u0000${dropped.join(',')}`) };
 }

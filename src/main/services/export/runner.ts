@@ -6,26 +6,30 @@
  */
 import { resolve } from 'node:path';
 import { AppError, toErrorData } from '../../../shared/errors.ts';
-import type { ExportProgress, ExportSummary } from '../../../shared/export-types.ts';
+import type { ExportLayoutName, ExportProgress, ExportSummary } from '../../../shared/export-types.ts';
 import type { GeneratorSpec, Recipe } from '../../../shared/export-recipe.ts';
 import type { ExportIo } from './export-io.ts';
 import { ioError, ItemWriter, nodeIo, writeWhole } from './export-io.ts';
-import type { SyntheticGenerator, SyntheticRequest } from './generator.ts';
+import type { SyntheticGenerator } from './generator.ts';
 import type { ExportItem, LabelSet } from './item.ts';
 import { checkItem } from './item.ts';
 import type { JournalRecord, PlanFile } from './journal.ts';
 import { journalName, listJournals, PLAN_FORMAT, readJournal, readPlanFile, recordIntact, stagingName, trimJournal } from './journal.ts';
-import { createLayout, layoutIndexFiles } from './layout.ts';
+import { createLayout, layoutFits, layoutIndexFiles } from './layout.ts';
 import type { ExportLayout } from './layout.ts';
 import { manifestCsv, manifestJson, manifestRow } from './manifest.ts';
 import { checkOutputLocation, isFreshOutput, stateDir } from './output-guard.ts';
 import { createPhantomGenerator } from './phantom-generator.ts';
-import type { PlanEntry } from './plan.ts';
-import { buildPlan, shardEntries } from './plan.ts';
+import type { ExportPlan, PlanEntry } from './plan.ts';
+import { buildPlan, keepEntries, shardEntries } from './plan.ts';
+import { madeItem, realItem, syntheticItem } from './plan-items.ts';
 import { defaultKeyPath, loadOrCreateKey, Pseudonymizer } from './pseudonym.ts';
+import type { DraftReader } from './sources/label-drafts.ts';
+import { withDrafts } from './sources/label-drafts.ts';
 import type { SourceResolver } from './sources/resolve-sources.ts';
 import { resolveSources } from './sources/resolve-sources.ts';
-import type { LoadedStudy, SourceStudy } from './sources/source-study.ts';
+import type { ResolvedSources } from './sources/source-study.ts';
+import type { CatalogSourceSpec } from '../../../shared/export-recipe.ts';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { acquireShardLock } from './shard-lock.ts';
@@ -43,16 +47,22 @@ export interface ExportOptions {
   verify?: boolean;
   /** Export what can be read and list the rest, instead of stopping on the first unreadable source. */
   skipUnreadable?: boolean;
+  /** Leave out (and list) the items the layout cannot hold, instead of refusing the export. */
+  skipUnfit?: boolean;
   /** The user data folder; the pseudonym key lives in it unless `pseudonymKeyPath` says otherwise. */
   dataDir: string;
   pseudonymKeyPath?: string;
   softwareVersion: string;
   /** Dataset roots the catalog knows (issue 3): the export refuses to write inside them as inside sources. */
   protectedRoots?: () => Promise<string[]> | string[];
-  /** Extra source kinds (generated results, catalog studies). */
+  /** Extra source kinds for paths (folders of generated results). */
   resolvers?: SourceResolver[];
+  /** Resolves `{"catalog": ...}` sources (the study catalog); without it such a source is an error. */
+  catalogSources?: (spec: CatalogSourceSpec['catalog']) => Promise<ResolvedSources>;
+  /** The user's label drafts: their maps replace the sources' on the frames they label. */
+  drafts?: DraftReader;
   /** Makes the generator a recipe asks for; the default knows the phantom. The diffusion engine plugs in here. */
-  createGenerator?: (spec: GeneratorSpec, softwareVersion: string) => SyntheticGenerator;
+  createGenerator?: (spec: GeneratorSpec, softwareVersion: string) => SyntheticGenerator | Promise<SyntheticGenerator>;
   io?: ExportIo;
   signal?: AbortSignal;
   onProgress?: (p: ExportProgress) => void;
@@ -70,9 +80,10 @@ export function defaultCreatedAt(env: NodeJS.ProcessEnv = process.env): () => st
   return () => new Date().toISOString();
 }
 
+/** The phantom only: diffusion needs the inference engine, which the doors pass in (export-generators.ts). */
 export function defaultGenerator(spec: GeneratorSpec, softwareVersion: string): SyntheticGenerator {
   if (spec.kind === 'phantom') return createPhantomGenerator(softwareVersion);
-  throw new AppError('unsupported', `generator "diffusion" (pack ${spec.pack}) needs the inference engine (issue 5), which is not in this build yet; use {"kind": "phantom"} for now`);
+  throw new AppError('unsupported', `generator "diffusion" (pack ${spec.pack}) needs the inference engine, which this caller did not provide`);
 }
 
 function mergeLabelNames(sets: Array<LabelSet | null>): { maxLabel: number | null; names: Record<string, string> } {
@@ -84,42 +95,6 @@ function mergeLabelNames(sets: Array<LabelSet | null>): { maxLabel: number | nul
     for (const [v, n] of Object.entries(s.names)) names[v] ??= n;
   }
   return { maxLabel, names };
-}
-
-function realItem(entry: PlanEntry, s: SourceStudy, l: LoadedStudy): ExportItem {
-  return {
-    id: entry.id, kind: 'real', sourceId: entry.sourceId, patientId: entry.patientId, view: s.view,
-    width: l.width, height: l.height, channels: l.channels, frames: l.frames, labels: l.labels, labelSet: l.labelSet,
-    labelSource: l.labelSource, burnedInAnnotation: s.burnedInAnnotation, lossyHistory: l.lossyHistory, pixelSpacingMm: l.pixelSpacingMm, fps: l.fps,
-    edFrame: l.edFrame, esFrame: l.esFrame, efRequested: null, efMeasured: s.ef, quality: s.quality, sex: s.sex, age: s.age,
-    split: entry.split, generation: null,
-  };
-}
-
-async function syntheticItem(entry: PlanEntry, generator: SyntheticGenerator, recipe: Recipe, signal?: AbortSignal): Promise<ExportItem> {
-  const plan = entry.synthetic!;
-  const s = entry.source;
-  let source: SyntheticRequest['source'] = null;
-  if (s && generator.conditionsOnSource) {
-    const study = await s.load();
-    source = { study, labelRef: study.labelSource ? `${entry.sourceId} (${study.labelSource})` : null };
-  }
-  const g = recipe.synthetic!.generator;
-  const settings = g.kind === 'diffusion'
-    ? { scheduler: g.scheduler ?? null, steps: g.steps ?? null, guidance: g.guidance ?? null, controlScale: g.controlScale ?? null }
-    : { scheduler: null, steps: null, guidance: null, controlScale: null };
-  const r = await generator.generate({
-    itemId: entry.id, seed: plan.seed, view: plan.view, efPercent: plan.efPercent, quality: plan.quality, phase: plan.phase,
-    width: plan.width, height: plan.height, fps: plan.fps, frames: plan.frames, fields: plan.fields, prompt: plan.prompt,
-    negativePrompt: plan.negativePrompt, source, settings,
-  }, signal);
-  return {
-    id: entry.id, kind: 'synthetic', sourceId: entry.sourceId, patientId: entry.patientId, view: plan.view,
-    width: r.width, height: r.height, channels: 1, frames: r.frames, labels: r.labels, labelSet: r.labelSet, labelSource: null,
-    burnedInAnnotation: 'NO', lossyHistory: false, pixelSpacingMm: r.pixelSpacingMm, fps: r.fps, edFrame: r.edFrame, esFrame: r.esFrame,
-    efRequested: plan.efPercent, efMeasured: r.efMeasured, quality: plan.quality,
-    sex: s ? s.sex : r.sex, age: s ? s.age : r.age, split: entry.split, generation: r.provenance,
-  };
 }
 
 function sourceErrorSummary(errors: Array<{ message: string }>): string {
@@ -138,18 +113,23 @@ export function writeIndex(out: string, plan: PlanFile, records: JournalRecord[]
   for (const f of files) writeWhole(io, staging, join(out, f.path), f.data);
 }
 
-export async function runExport(opts: ExportOptions): Promise<ExportSummary> {
-  const started = Date.now();
-  const io = opts.io ?? nodeIo;
+/**
+ * The recipe's sources as studies (drafts read over their labels, burned-in annotation refused unless
+ * allowed); what cannot be read is in `errors`, for the caller to stop on or skip.
+ */
+export async function collectSources(opts: ExportOptions, warn: (m: string) => void): Promise<{ resolved: ResolvedSources; sourcePaths: string[] }> {
   const recipe = opts.recipe;
-  const shard = opts.shard ?? { index: 1, count: 1 };
-  const out = resolve(opts.out);
-  const createdAt = opts.createdAt ?? defaultCreatedAt();
-  const warn = opts.onWarning ?? (() => undefined);
-
-  // 1. Sources.
-  const sourcePaths = recipe.sources.map((p) => resolve(opts.baseDir, p));
+  const sourcePaths = recipe.sources.filter((x): x is string => typeof x === 'string').map((p) => resolve(opts.baseDir, p));
   const resolved = await resolveSources(sourcePaths, { resolvers: opts.resolvers });
+  for (const spec of recipe.sources) {
+    if (typeof spec === 'string') continue;
+    if (!opts.catalogSources) throw new AppError('unsupported', 'this recipe takes studies from the study catalog ("catalog" source), which only the app and the command line on the same data folder can read');
+    const c = await opts.catalogSources(spec.catalog);
+    resolved.studies.push(...c.studies);
+    resolved.errors.push(...c.errors);
+    resolved.warnings.push(...c.warnings);
+  }
+  if (opts.drafts) resolved.studies = withDrafts(resolved.studies, opts.drafts);
   for (const w of resolved.warnings) warn(w.message);
   if (!recipe.allowBurnedInAnnotation && recipe.includeReal) {
     const burned = resolved.studies.filter((s) => s.burnedInAnnotation === 'YES');
@@ -158,6 +138,28 @@ export async function runExport(opts: ExportOptions): Promise<ExportSummary> {
     }
     resolved.studies = resolved.studies.filter((s) => s.burnedInAnnotation !== 'YES');
   }
+  return { resolved, sourcePaths };
+}
+
+/** Entries the layout cannot hold, each with why (empty when all fit or the layout takes anything). */
+export function planMisfits(plan: ExportPlan, layoutName: ExportLayoutName): Map<number, string> {
+  const fits = layoutFits(layoutName);
+  const why = new Map<number, string>();
+  if (!fits) return why;
+  for (const e of plan.entries) {
+    const r = fits(e);
+    if (r) why.set(e.index, r);
+  }
+  return why;
+}
+
+export async function runExport(opts: ExportOptions): Promise<ExportSummary> {
+  const started = Date.now();
+  const recipe = opts.recipe;
+  const warn = opts.onWarning ?? (() => undefined);
+
+  // 1. Sources: paths (relative to the recipe's folder) and catalog selections.
+  const { resolved, sourcePaths } = await collectSources(opts, warn);
   if (resolved.errors.length > 0) {
     if (!opts.skipUnreadable) {
       throw new AppError(resolved.errors[0].kind === 'not-found' ? 'not-found' : 'unreadable',
@@ -166,15 +168,50 @@ export async function runExport(opts: ExportOptions): Promise<ExportSummary> {
     for (const e of resolved.errors) warn(`skipped: ${e.message}`);
   }
 
-  // 2. The plan, and this shard's part of it.
+  // 2. The generator (a model pack is checked here, before anything is written), the plan and this shard's part.
   const pseudonyms = new Pseudonymizer(loadOrCreateKey(opts.pseudonymKeyPath ?? defaultKeyPath(opts.dataDir)));
-  const plan = buildPlan(recipe, resolved.studies, pseudonyms);
-  if (plan.entries.length === 0) {
-    throw new AppError('invalid-argument', `nothing to export: ${resolved.studies.length} source studies found${recipe.synthetic ? '' : ' and no synthetic variants asked for'}`);
+  const wantsVariants = !!recipe.synthetic && (recipe.synthetic.variantsPerStudy > 0 || !!recipe.synthetic.standalone);
+  const generator = wantsVariants ? await (opts.createGenerator ?? defaultGenerator)(recipe.synthetic!.generator, opts.softwareVersion) : null;
+  try {
+    if (generator && !generator.makesCines && recipe.synthetic!.output === 'cine') {
+      throw new AppError('invalid-argument', `${generator.id} makes still images, not cines (a still-image model pack: one frame per image). Set synthetic.output to "ed-es" (an ED and an ES still per variant, each conditioned on that phase's label map: CAMUS keeps them as its _ED and _ES images) or "still" (one phase); EchoNet-Dynamic videos need a cine generator such as the phantom`);
+    }
+    const whole = buildPlan(recipe, resolved.studies, pseudonyms, generator?.fingerprint ?? '');
+    const plan = fitPlan(whole, recipe.layout, pseudonyms, opts.skipUnfit ?? false, warn);
+    if (plan.entries.length === 0) {
+      throw new AppError('invalid-argument', `nothing to export: ${resolved.studies.length} source studies found${recipe.synthetic ? '' : ' and no synthetic variants asked for'}`);
+    }
+    return await runPlan(opts, plan, resolved, sourcePaths, generator, pseudonyms, started);
+  } finally {
+    await generator?.close?.();
   }
+}
+
+/** The layout's verdict on every entry: refuses the export with the reasons, or leaves the misfits out. */
+export function fitPlan(plan: ExportPlan, layoutName: ExportLayoutName, p: Pseudonymizer, skip: boolean, warn: (m: string) => void): ExportPlan {
+  const why = planMisfits(plan, layoutName);
+  if (why.size === 0) return plan;
+  const byReason = new Map<string, PlanEntry[]>();
+  for (const e of plan.entries) if (why.has(e.index)) byReason.set(why.get(e.index)!, [...(byReason.get(why.get(e.index)!) ?? []), e]);
+  const lines = [...byReason].map(([reason, es]) => {
+    const names = es.slice(0, 3).map((e) => (e.source ? `${e.id} (${e.source.origin})` : e.id));
+    return `  ${es.length} item(s): ${reason}; e.g. ${names.join(', ')}${es.length > 3 ? ', ...' : ''}`;
+  });
+  const summary = `${why.size} of the ${plan.entries.length} planned items cannot go into the ${layoutName} layout:\n${lines.join('\n')}`;
+  if (!skip) throw new AppError('invalid-argument', `${summary}\nNothing was written. Choose another layout, change the recipe, or pass --skip-unfit to export the ${plan.entries.length - why.size} that fit.`);
+  warn(`${summary}\nThey are left out (--skip-unfit).`);
+  return keepEntries(plan, (e) => !why.has(e.index), p);
+}
+
+async function runPlan(opts: ExportOptions, plan: ExportPlan, resolved: ResolvedSources, sourcePaths: string[], generator: SyntheticGenerator | null, pseudonyms: Pseudonymizer, started: number): Promise<ExportSummary> {
+  const io = opts.io ?? nodeIo;
+  const recipe = opts.recipe;
+  const shard = opts.shard ?? { index: 1, count: 1 };
+  const out = resolve(opts.out);
+  const createdAt = opts.createdAt ?? defaultCreatedAt();
+  const warn = opts.onWarning ?? (() => undefined);
   const mine = shardEntries(plan.entries, shard.index, shard.count);
-  const needsGenerator = plan.entries.some((e) => e.kind === 'synthetic');
-  const generator = needsGenerator ? (opts.createGenerator ?? defaultGenerator)(recipe.synthetic!.generator, opts.softwareVersion) : null;
+  const needsGenerator = plan.entries.some((e) => e.kind === 'synthetic' && e.synthetic);
 
   // 3. Where it goes: never into a source, and not over something else.
   // The folders the user named count too, even where nothing in them could be read.
@@ -184,14 +221,14 @@ export async function runExport(opts: ExportOptions): Promise<ExportSummary> {
   checkOutputLocation(out, roots);
 
   const labels = mergeLabelNames([
-    ...plan.entries.filter((e) => e.kind === 'real').map((e) => e.source!.labelSet),
+    ...plan.entries.filter((e) => !e.synthetic).map((e) => e.source!.labelSet),
     needsGenerator ? generator!.labelSet : null,
   ]);
   const planFile: PlanFile = {
     format: PLAN_FORMAT, fingerprint: plan.fingerprint, layout: recipe.layout, recipeName: recipe.name, total: plan.entries.length,
     maxLabel: recipe.png.maxLabel ?? labels.maxLabel, labelNames: labels.names,
   };
-  const layout: ExportLayout = createLayout(recipe.layout, { recipe, plan: planFile, pseudonyms, softwareVersion: opts.softwareVersion });
+  const layout: ExportLayout = createLayout(recipe.layout, { recipe, plan: planFile, entries: plan.entries, pseudonyms, softwareVersion: opts.softwareVersion });
 
   const state = stateDir(out);
   const journalPath = join(state, journalName(shard.index, shard.count));
@@ -260,9 +297,8 @@ export async function runExport(opts: ExportOptions): Promise<ExportSummary> {
       // a leftover staging folder is removed by the next run
     }
     lock.release();
-    await generator?.close?.();
   };
-  const cancelled = (): AppError => new AppError('cancelled', `export cancelled after ${finished} of ${total} items; --resume continues it`);
+  const cancelled = (): AppError => new AppError('cancelled', `export cancelled after ${finished} of ${total} items; resuming it (--resume) continues from there`);
   try {
     for (const entry of mine) {
       if (done.has(entry.index)) continue;
@@ -270,8 +306,11 @@ export async function runExport(opts: ExportOptions): Promise<ExportSummary> {
       firstWriteAt ??= Date.now();
       let item: ExportItem;
       try {
-        item = entry.kind === 'real' ? realItem(entry, entry.source!, await entry.source!.load()) : await syntheticItem(entry, generator!, recipe, opts.signal);
+        item = entry.kind === 'real' ? realItem(entry, entry.source!, await entry.source!.load())
+          : entry.synthetic ? await syntheticItem(entry, generator!, recipe, opts.signal)
+            : madeItem(entry, entry.source!, await entry.source!.load());
         checkItem(item);
+        item = layout.adapt?.(item) ?? item;
         layout.check(item);
       } catch (err) {
         if (opts.signal?.aborted) throw cancelled(); // the generator stopped mid-item: nothing of it was written
@@ -282,7 +321,8 @@ export async function runExport(opts: ExportOptions): Promise<ExportSummary> {
       const writer = new ItemWriter(out, staging, io);
       try {
         const layoutData = await layout.writeItem(item, entry, writer);
-        const record: JournalRecord = { v: 1, index: entry.index, id: entry.id, files: writer.files, row: manifestRow(item, writer.files, createdAt(), opts.softwareVersion), layout: layoutData ?? null };
+        const row = { ...manifestRow(item, writer.files, createdAt(), opts.softwareVersion), ...layout.manifestPatch?.(item) };
+        const record: JournalRecord = { v: 1, index: entry.index, id: entry.id, files: writer.files, row, layout: layoutData ?? null };
         const journalSize = existsSync(journalPath) ? statSync(journalPath).size : 0;
         try {
           io.appendFile(journalPath, `${JSON.stringify(record)}\n`);

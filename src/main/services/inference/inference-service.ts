@@ -64,7 +64,8 @@ export class InferenceService {
   readonly results: ResultsStore;
   readonly engine: EngineHost;
   private readonly opts: InferenceOptions;
-  private readonly threads: number;
+  /** CPU threads per session the engine runs with (export's diffusion generator uses the same). */
+  readonly threads: number;
 
   constructor(opts: InferenceOptions) {
     this.opts = opts;

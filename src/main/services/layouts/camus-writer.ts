@@ -8,6 +8,9 @@
  *   database_nifti/patientNNNN/..._half_sequence_gt.nii.gz                 label cine (when every frame has one)
  *   database_split/subgroup_{training,validation,testing}.txt             one patient per line
  *
+ * An item of `stills` (an ED and an ES image, as a still-image model makes them) gets its _ED/_ES images and
+ * label maps only: no half_sequence is written for it, since two stills are not a cine.
+ *
  * Axis order is CAMUS's and the project readers': NIfTI i (fastest) runs along a row (x, column), j down the
  * rows, k over frames, with an affine diag(dx, dy, 1) mm; so a row-major frame is written as is. cfg keys
  * are the release's (ED/ES 1-based). Synthetic studies say so in the cfg (`Synthetic`, `Source` keys, which
@@ -41,12 +44,25 @@ function descrip(item: LayoutItem, what: string): string {
   return (item.synthetic ? `SYNTHETIC (${item.synthetic.source}) ${base}` : base).replace(/[^\x20-\x7e]/g, '?').slice(0, 79);
 }
 
+/** The split lists of `database_split/`: file name and content (patients sorted, one per line). */
+export function camusSplitFiles(patients: Iterable<[string, LayoutSplit]>): Array<{ name: string; text: string }> {
+  const all = [...patients];
+  return (['train', 'val', 'test'] as const).map((split) => ({
+    name: SPLIT_FILES[split],
+    text: [...new Set(all.filter(([, s]) => s === split).map(([p]) => p))].sort().map((n) => `${n}\n`).join(''),
+  }));
+}
+
 function cfgText(item: LayoutItem): string {
-  const lines = [`ED: ${item.edFrame + 1}`, `ES: ${item.esFrame + 1}`, `NbFrame: ${item.frames.length}`];
+  // Stills (an ED and an ES image, no cine): ED/ES number the two images, and there is no sequence to count
+  // or time, so NbFrame and FrameRate are left out rather than invented.
+  const lines = [`ED: ${item.edFrame + 1}`, `ES: ${item.esFrame + 1}`];
+  if (!item.stills) lines.push(`NbFrame: ${item.frames.length}`);
   if (item.sex) lines.push(`Sex: ${item.sex}`);
   if (item.age !== null) lines.push(`Age: ${Math.round(item.age)}`);
   if (item.quality) lines.push(`ImageQuality: ${item.quality}`);
-  lines.push(`EF: ${formatNumber(item.ef, 1)}`, `FrameRate: ${formatNumber(item.frameRateHz, 2)}`);
+  lines.push(`EF: ${formatNumber(item.ef, 1)}`);
+  if (!item.stills) lines.push(`FrameRate: ${formatNumber(item.frameRateHz, 2)}`);
   if (item.synthetic) lines.push('Synthetic: yes', `Source: ${item.synthetic.source.replace(/[\r\n]+/g, ' ')}`);
   return `${lines.join('\n')}\n`;
 }
@@ -71,7 +87,8 @@ export function createCamusWriter(root: string, options: CamusWriterOptions = {}
       const stem = join(dir, key);
       const { width: w, height: h } = item;
       const sp = item.pixelSpacingMm ?? 1;
-      const affine = [[sp, 0, 0, 0], [0, sp, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
+      const [dy, dx] = item.pixelSpacingRowColMm ?? [sp, sp];
+      const affine = [[dx, 0, 0, 0], [0, dy, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
       const written: string[] = [];
       const put = (path: string, dims: number[], data: Uint8Array, what: string, labels: boolean): void => {
         writeNifti(path, { dims, data, affine, description: descrip(item, what), intentName: labels ? 'labels' : undefined });
@@ -80,8 +97,8 @@ export function createCamusWriter(root: string, options: CamusWriterOptions = {}
       const plane = w * h;
       const cine = new Uint8Array(plane * item.frames.length);
       item.frames.forEach((f, i) => cine.set(f, i * plane));
-      put(`${stem}_half_sequence.nii.gz`, [w, h, item.frames.length], cine, 'cine', false);
-      if (item.labels.size === item.frames.length) {
+      if (!item.stills) put(`${stem}_half_sequence.nii.gz`, [w, h, item.frames.length], cine, 'cine', false);
+      if (!item.stills && item.labels.size === item.frames.length) {
         const gt = new Uint8Array(cine.length);
         for (const [i, l] of item.labels) gt.set(l, i * plane);
         put(`${stem}_half_sequence_gt.nii.gz`, [w, h, item.frames.length], gt, 'label cine', true);
@@ -98,10 +115,9 @@ export function createCamusWriter(root: string, options: CamusWriterOptions = {}
       return written;
     },
     async finish() {
-      for (const split of ['train', 'val', 'test'] as const) {
-        const names = [...splits].filter(([, s]) => s === split).map(([p]) => p).sort();
-        const p = join(root, 'database_split', SPLIT_FILES[split]);
-        writeFileAtomic(p, names.map((n) => `${n}\n`).join(''));
+      for (const f of camusSplitFiles(splits)) {
+        const p = join(root, 'database_split', f.name);
+        writeFileAtomic(p, f.text);
         files.push(p);
       }
       if (options.provenance || synthetic) {

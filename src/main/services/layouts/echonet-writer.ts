@@ -20,7 +20,7 @@ import { AppError } from '../../../shared/errors.ts';
 import { resolveFfmpeg } from '../datasets/ffmpeg.ts';
 import { partialPathFor, writeFileAtomic } from '../files/atomic-write.ts';
 import type { DatasetWriter } from './camus-writer.ts';
-import type { LayoutSplit } from './layout-item.ts';
+import type { LayoutItem, LayoutSplit } from './layout-item.ts';
 import { checkLayoutItem, formatNumber } from './layout-item.ts';
 import { scaleTracingLines, volumeTracingLines } from './volume-tracings.ts';
 
@@ -67,10 +67,33 @@ export async function writeMjpegAvi(path: string, frames: Uint8Array[], width: n
 
 const csvNumber = (v: number): string => formatNumber(v, 4);
 
+export const ECHONET_FILELIST_HEADER = 'FileName,EF,ESV,EDV,FrameHeight,FrameWidth,FPS,NumberOfFrames,Split';
+export const ECHONET_TRACINGS_HEADER = 'FileName,X1,Y1,X2,Y2,Frame';
+
+/** The item's FileList.csv row (the item's EDV and ESV must be known; `add` checks). */
+export function echonetFileListRow(item: LayoutItem): string {
+  return [item.patient, formatNumber(item.ef, 2), csvNumber(item.esvMl ?? NaN), csvNumber(item.edvMl ?? NaN), ECHONET_SIZE, ECHONET_SIZE, formatNumber(item.frameRateHz, 3), item.frames.length, SPLIT_NAMES[item.split]].join(',');
+}
+
+/**
+ * The item's VolumeTracings.csv rows: ES then ED (echo.py takes the first traced frame as ES), 21 rows each,
+ * traced on the item's own grid and scaled to the 112 x 112 video. Frames without a label map get none.
+ */
+export function echonetTracingRows(item: LayoutItem): string[] {
+  const rows: string[] = [];
+  for (const frame of [item.esFrame, item.edFrame]) {
+    const l = item.labels.get(frame);
+    if (!l) continue;
+    const lines = scaleTracingLines(volumeTracingLines(l, item.width, item.height), item.width, item.height, ECHONET_SIZE, ECHONET_SIZE);
+    for (const [x1, y1, x2, y2] of lines) rows.push(`${item.patient}.avi,${csvNumber(x1)},${csvNumber(y1)},${csvNumber(x2)},${csvNumber(y2)},${frame}`);
+  }
+  return rows;
+}
+
 export function createEchonetWriter(root: string, options: EchonetWriterOptions = {}): DatasetWriter {
   const files: string[] = [];
-  const fileList: string[] = ['FileName,EF,ESV,EDV,FrameHeight,FrameWidth,FPS,NumberOfFrames,Split'];
-  const tracings: string[] = ['FileName,X1,Y1,X2,Y2,Frame'];
+  const fileList: string[] = [ECHONET_FILELIST_HEADER];
+  const tracings: string[] = [ECHONET_TRACINGS_HEADER];
   const seen = new Set<string>();
   let synthetic: string | null = null;
   return {
@@ -80,6 +103,7 @@ export function createEchonetWriter(root: string, options: EchonetWriterOptions 
       if (!FILE_NAME.test(name)) throw new AppError('invalid-argument', `EchoNet layout: FileName "${name}" must be 1-100 letters, digits, _ or -`);
       if (seen.has(name)) throw new AppError('conflict', `EchoNet layout: ${name}.avi was already written`);
       if (item.view !== '4CH') throw new AppError('invalid-argument', `EchoNet layout: ${name} is a ${item.view} view; EchoNet-Dynamic holds apical four-chamber videos only`);
+      if (item.stills) throw new AppError('invalid-argument', `EchoNet layout: ${name} is separate stills, not a video; EchoNet-Dynamic holds videos only`);
       if (item.edvMl === null || item.esvMl === null) throw new AppError('invalid-argument', `EchoNet layout: ${name} needs EDV and ESV (FileList.csv columns)`);
       seen.add(name);
       if (item.synthetic) synthetic ??= item.synthetic.source;
@@ -87,13 +111,8 @@ export function createEchonetWriter(root: string, options: EchonetWriterOptions 
       const comment = item.synthetic ? `SYNTHETIC: ${item.synthetic.source}; not patient data` : undefined;
       await writeMjpegAvi(video, item.frames, item.width, item.height, item.frameRateHz, { comment, jpegQuality: options.jpegQuality, env: options.env });
       files.push(video);
-      for (const frame of [item.esFrame, item.edFrame]) {
-        const l = item.labels.get(frame);
-        if (!l) continue;
-        const lines = scaleTracingLines(volumeTracingLines(l, item.width, item.height), item.width, item.height, ECHONET_SIZE, ECHONET_SIZE);
-        for (const [x1, y1, x2, y2] of lines) tracings.push(`${name}.avi,${csvNumber(x1)},${csvNumber(y1)},${csvNumber(x2)},${csvNumber(y2)},${frame}`);
-      }
-      fileList.push([name, formatNumber(item.ef, 2), csvNumber(item.esvMl), csvNumber(item.edvMl), ECHONET_SIZE, ECHONET_SIZE, formatNumber(item.frameRateHz, 3), item.frames.length, SPLIT_NAMES[item.split]].join(','));
+      tracings.push(...echonetTracingRows(item));
+      fileList.push(echonetFileListRow(item));
       return [video];
     },
     async finish() {

@@ -24,6 +24,9 @@ export interface LayoutItem {
   labels: Map<number, Uint8Array>;
   /** Square pixels' size, mm (for NIfTI geometry); null when unknown (then 1 mm is written). */
   pixelSpacingMm: number | null;
+  /** Pixel size between rows and between columns ([dy, dx], mm) when the pixels are not square; wins over
+   * `pixelSpacingMm` in the NIfTI affine. */
+  pixelSpacingRowColMm?: [number, number] | null;
   frameRateHz: number;
   /** 0-based frame indices of end-diastole and end-systole. */
   edFrame: number;
@@ -38,6 +41,8 @@ export interface LayoutItem {
   split: LayoutSplit;
   /** Set for anything not acquired from a patient: the layouts say so wherever they have room. */
   synthetic: { source: string } | null;
+  /** True when `frames` are separate stills (frame edFrame the ED image, esFrame the ES one), not a cine. */
+  stills?: boolean;
 }
 
 /** Checks an item's shape before any file is written, naming the item and the problem. */

@@ -1,6 +1,7 @@
 /**
- * Real or synthetic: imported datasets are real unless their root holds a `manifest.json` saying otherwise,
- * which is how datasets the project writes (phantom hearts, exports with synthetic items) mark themselves:
+ * Real or synthetic: imported datasets are real unless their root holds a `manifest.json` (or the phantom's
+ * `cardiosynth-dataset.json`) saying otherwise, which is how datasets the project writes (phantom hearts,
+ * exports with synthetic items) mark themselves:
  *   { "synthetic": true, ...anything describing how it was made... }            the whole dataset
  *   { "items": [ { "id" | "patient" | "fileName": "...", "synthetic": true, ... } ] }   per item
  * (`"provenance": "synthetic"` is read like `"synthetic": true`). The manifest's fields are kept as the
@@ -44,6 +45,7 @@ const isSynthetic = (o: Record<string, unknown>): boolean => o.synthetic === tru
 export async function readDatasetProvenance(root: string, layout: DatasetLayout): Promise<DatasetProvenance> {
   const base = { source: RELEASES[layout], root };
   const real: DatasetProvenance = { kind: 'real', detail: base, forStudy: () => ({ kind: 'real', detail: base, item: null }), error: null };
+  // manifest.json (exports, other tools); else the note `cardiosynth phantom` leaves (cardiosynth-dataset.json).
   let path = join(root, 'manifest.json');
   let text: string;
   try {

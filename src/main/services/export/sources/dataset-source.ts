@@ -19,7 +19,8 @@ import type { FrameSequence } from '../../datasets/sequence.ts';
 import { distinctValues } from '../../datasets/volume.ts';
 import { tracingMask } from '../../datasets/echonet-tracings.ts';
 import type { LabelSet } from '../item.ts';
-import type { LoadedStudy, ResolvedSources, SourceError, SourceStudy } from './source-study.ts';
+import { datasetMadeItems } from './dataset-provenance.ts';
+import type { LoadedStudy, MadeItem, ResolvedSources, SourceError, SourceStudy } from './source-study.ts';
 import { CAMUS_LABEL_SET, LV_LABEL_SET, frameBytes, labelBytes } from './source-study.ts';
 
 const LABEL_SUFFIX = /_(gt|seg|segmentation|label|labels|mask)$/i;
@@ -60,8 +61,8 @@ async function loadSequence(path: string, fps: number | null, thirdAxisIsTime: b
   return { seq, frames, channels };
 }
 
-/** One study of an imported CAMUS or EchoNet dataset. */
-function datasetStudy(r: StudyRecord, root: string): SourceStudy | SourceError {
+/** One study of an imported CAMUS or EchoNet dataset (also what a catalog study becomes: catalog-source.ts). */
+export function datasetStudy(r: StudyRecord, root: string, made: MadeItem | null = null): SourceStudy | SourceError {
   if (!r.sequencePath) return { path: r.sources[0]?.path ?? root, kind: 'unsupported', message: `${r.id}: has no image sequence to export` };
   const sequencePath = r.sequencePath;
   const camus = r.dataset === 'camus-nifti' || r.dataset === 'camus-legacy';
@@ -80,6 +81,14 @@ function datasetStudy(r: StudyRecord, root: string): SourceStudy | SourceError {
     // Both releases keep only the scan sector (EchoNet masked everything outside it): no burned-in text.
     burnedInAnnotation: 'NO',
     labelSet: r.labels.length === 0 && !r.tracings?.length ? null : camus ? labelSetFor(r.labelValues, CAMUS_LABEL_SET) : LV_LABEL_SET,
+    edFrame: r.edFrame,
+    esFrame: r.esFrame,
+    edv: r.edv,
+    esv: r.esv,
+    frames: r.frames,
+    // Label drafts of catalog studies are keyed by the study id, which the importers give whatever the folder.
+    draftKey: { kind: 'catalog-study', study: r.id },
+    made,
     async load(): Promise<LoadedStudy> {
       const { seq, frames, channels } = await loadSequence(sequencePath, r.frameRateHz, true);
       const { rows, columns } = seq.summary;
@@ -107,7 +116,7 @@ function datasetStudy(r: StudyRecord, root: string): SourceStudy | SourceError {
       return {
         width: columns, height: rows, channels, frames, labels,
         labelSet: labels.size === 0 ? null : camus ? labelSetFor(r.labelValues, CAMUS_LABEL_SET) : LV_LABEL_SET,
-        labelSource, pixelSpacingMm: squareSpacing(seq), fps: seq.summary.frameRateHz,
+        labelSource, pixelSpacingMm: squareSpacing(seq), pixelSpacingRowColMm: seq.summary.pixelSpacingMm, fps: seq.summary.frameRateHz,
         // EchoNet videos are MJPEG; CAMUS NIfTI states nothing of its history.
         lossyHistory: seq.summary.fileFormat === 'avi',
         edFrame: r.edFrame !== null && r.edFrame < frames.length ? r.edFrame : null,
@@ -193,7 +202,7 @@ export async function looseVolumeSources(paths: string[]): Promise<ResolvedSourc
         return {
           width: seq.summary.columns, height: seq.summary.rows, channels, frames, labels, labelSet: labelPath ? labelSet : null,
           labelSource: labelPath ? 'label map file beside the image' : null,
-          pixelSpacingMm: squareSpacing(seq), lossyHistory: false, fps: seq.summary.frameRateHz, edFrame: null, esFrame: null,
+          pixelSpacingMm: squareSpacing(seq), pixelSpacingRowColMm: seq.summary.pixelSpacingMm, lossyHistory: false, fps: seq.summary.frameRateHz, edFrame: null, esFrame: null,
         };
       },
     });
@@ -213,8 +222,9 @@ export async function datasetSources(dir: string): Promise<ResolvedSources | nul
   const errors: SourceError[] = [];
   const warnings: SourceError[] = [];
   for (const e of imported.errors) (warned.has(`${e.path}\u0000${e.message}`) ? warnings : errors).push({ path: e.path, kind: e.code, message: e.message });
+  const madeOf = await datasetMadeItems(detected.root, detected.layout);
   for (const r of imported.studies) {
-    const s = datasetStudy(r, detected.root);
+    const s = datasetStudy(r, detected.root, madeOf(r));
     if ('load' in s) studies.push(s);
     else errors.push(s);
   }

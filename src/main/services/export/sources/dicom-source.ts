@@ -73,6 +73,8 @@ export async function dicomSources(paths: string[], library: DicomLibrary = new 
       fps: inst.frames > 1 ? inst.frameRateHz : null,
       labelSet: null,
       burnedInAnnotation: burnedIn === 'YES' || burnedIn === 'NO' ? burnedIn : null,
+      frames: inst.frames,
+      draftKey: { kind: 'dicom-file', path: resolve(inst.path) },
       async load(): Promise<LoadedStudy> {
         const frames: Uint8Array[] = [];
         let channels: 1 | 3 = 1;

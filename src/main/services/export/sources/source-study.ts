@@ -7,7 +7,8 @@ import type { FramePixels } from '../../../../shared/dicom-types.ts';
 import { AppError } from '../../../../shared/errors.ts';
 import type { ExportSplit } from '../../../../shared/export-types.ts';
 import { renderDisplay } from '../../dicom/display.ts';
-import type { LabelSet } from '../item.ts';
+import type { ImageKey } from '../../../../shared/labels/image-key.ts';
+import type { GenerationProvenance, LabelSet } from '../item.ts';
 
 export interface SourceStudy {
   /** Identity of the study inside its dataset (a SOP Instance UID, `camus:patient0001:2CH`, a content hash). */
@@ -29,7 +30,33 @@ export interface SourceStudy {
   burnedInAnnotation: 'YES' | 'NO' | null;
   /** The labels its maps can hold, where known without reading pixels (CAMUS 0-3, EchoNet 0-1); null: no maps. */
   labelSet: LabelSet | null;
+  /** ED and ES frames (0-based) where the dataset states them; layouts that need both check these up front. */
+  edFrame?: number | null;
+  esFrame?: number | null;
+  /** LV volumes (mL) where the dataset states them (EchoNet FileList, CAMUS legacy cfg). */
+  edv?: number | null;
+  esv?: number | null;
+  /** Frames in the source's sequence, where known without reading pixels. */
+  frames?: number | null;
+  /** The image the user's label drafts are keyed by (a catalog study id or a DICOM file's path), if any. */
+  draftKey?: ImageKey | null;
+  /** Set (by the runner) when a label draft of `draftKey` exists: its revision, and the frames it labels. */
+  draftRevision?: number | null;
+  /**
+   * Set for a study that is itself synthetic (a generated result, a study of a dataset that declares itself
+   * synthetic): it is exported as the synthetic item it is, with this provenance, never as a real one.
+   */
+  made?: MadeItem | null;
   load(): Promise<LoadedStudy>;
+}
+
+/** A synthetic study's own account of itself (a result's sidecar, a synthetic dataset's manifest). */
+export interface MadeItem {
+  provenance: GenerationProvenance;
+  /** True for one generated still (a result); false for a study with its own sequence and phases. */
+  still: boolean;
+  /** The phase of a still (from its prompt), null when it names none. */
+  phase: 'ED' | 'ES' | null;
 }
 
 export interface LoadedStudy {
@@ -42,6 +69,8 @@ export interface LoadedStudy {
   /** Which of the dataset's label maps these are (e.g. `CAMUS half_sequence_gt`), without paths. */
   labelSource: string | null;
   pixelSpacingMm: number | null;
+  /** [dy, dx] in mm, square or not, where known. */
+  pixelSpacingRowColMm?: [number, number] | null;
   /** The source was lossily compressed (JPEG, MJPEG...): DICOM exports must say so. */
   lossyHistory: boolean;
   fps: number;
