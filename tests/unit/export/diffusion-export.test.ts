@@ -87,7 +87,7 @@ describe('diffusion variants from the embedded pack', () => {
   it('conditions each still on that phase\'s label map: the exported mask is the source\'s, and the image follows it', async () => {
     for (const r of rows.filter((x) => /4CH/.test(x.prompt)).slice(0, 2)) {
       const view = '4CH';
-      const patient = rows.indexOf(r) < 4 ? 'patient0001' : rows.indexOf(r) < 8 ? 'patient0002' : 'patient0003';
+      const patient = rows.indexOf(r) < 4 ? 'patient9001' : rows.indexOf(r) < 8 ? 'patient9002' : 'patient9003';
       const gt = await openSequence(join(source, 'database_nifti', patient, `${patient}_${view}_half_sequence_gt.nii.gz`), { thirdAxisIsTime: true });
       for (const [frame, name] of [[0, '0000'], [gt.summary.frames - 1, '0001']] as const) {
         const expected = resizeNearest(Uint8Array.from(gt.frame(frame).pixels as ArrayLike<number>), 256, 256, 112, 112);
@@ -113,9 +113,9 @@ describe('diffusion for CAMUS, from label drafts and phantom hearts', () => {
     const labels = new LabelService(dataDir, { catalog: () => catalog });
     try {
       await catalog.importFolder(source);
-      const study = 'camus:patient0002:4CH';
+      const study = 'camus:patient9002:4CH';
       // The user's correction of the ED frame: the LV cavity grown by 3 px into the myocardium.
-      const gt = await openSequence(join(source, 'database_nifti/patient0002/patient0002_4CH_half_sequence_gt.nii.gz'), { thirdAxisIsTime: true });
+      const gt = await openSequence(join(source, 'database_nifti/patient9002/patient9002_4CH_half_sequence_gt.nii.gz'), { thirdAxisIsTime: true });
       const ed = Uint8Array.from(gt.frame(0).pixels as ArrayLike<number>);
       const draft = ed.slice();
       for (let y = 0; y < 256; y++) for (let x = 0; x < 256; x++) if (ed[y * 256 + x] === 2 && [[3, 0], [-3, 0], [0, 3], [0, -3]].some(([dx, dy]) => ed[(y + dy) * 256 + x + dx] === 1)) draft[y * 256 + x] = 1;

@@ -84,7 +84,7 @@ describe('export jobs', () => {
     const p = await api['export.preview']({ recipe: r, out });
     expect(p).toMatchObject({ sources: { real: 0, synthetic: 3 }, items: { total: 3, real: 0, synthetic: 3, variants: 0 }, patients: 3, misfits: [], folder: { state: 'free' } });
     expect(existsSync(out)).toBe(false);
-    const both = recipe({ layout: 'echonet', sources: [{ catalog: { studies: ['camus:patient0001:2CH', 'camus:patient0001:4CH'] } }], synthetic: undefined });
+    const both = recipe({ layout: 'echonet', sources: [{ catalog: { studies: ['camus:patient9001:2CH', 'camus:patient9001:4CH'] } }], synthetic: undefined });
     const q = await api['export.preview']({ recipe: both, out });
     expect(q.misfits).toEqual([{ reason: 'its view is 2CH; EchoNet-Dynamic holds apical four-chamber videos only', count: 1, examples: [expect.stringMatching(/^S\w+$/)] }]);
     expect((await api['export.preview']({ recipe: both, out, skipUnfit: true })).items.total).toBe(1);
