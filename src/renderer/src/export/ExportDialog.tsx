@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { getApi } from '../api/get-api.ts';
 import { useStore } from '../components/use-store.ts';
+import { useEscapeToClose } from '../components/use-escape-to-close.ts';
 import { catalogUi } from '../catalog/catalog-state.ts';
 import { exportUi } from './export-state.ts';
 import { ExportRun } from './ExportRun.tsx';
@@ -29,16 +30,7 @@ export function ExportDialog({ canPickPaths, onClose }: { canPickPaths: boolean;
       .catch(() => setKept([]));
     close.current?.focus();
   }, []);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.stopPropagation();
-        onClose();
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [onClose]);
+  useEscapeToClose(onClose);
 
   const recipe = useMemo(() => formToRecipe(form, { filter, keptSidecars: kept }), [form, filter, kept]);
   return (

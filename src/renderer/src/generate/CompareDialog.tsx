@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useEscapeToClose } from '../components/use-escape-to-close.ts';
 import type { ResultComparison } from '../../../shared/inference-types.ts';
 import { describeError, getApi } from '../api/get-api.ts';
 import { blendLabels, paint, paletteTable } from './label-paint.ts';
@@ -25,16 +26,7 @@ export function CompareDialog({ id, onClose }: { id: string; onClose(): void }) 
     };
   }, [id]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.stopPropagation();
-        onClose();
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [onClose]);
+  useEscapeToClose(onClose);
 
   useEffect(() => {
     if (!cmp) return;
