@@ -9,7 +9,7 @@
  * skipped, or drawn more than P late, is not on time. Ratio = frames on time / frames due in the 10 s.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { makeSyntheticCine } from '../../src/main/services/default-study/index.ts';
@@ -49,8 +49,10 @@ export function onTimeRatio(log: LogEntry[], frames: number, periodMs: number, w
   return { due, onTime, ratio: onTime / due };
 }
 
-export async function startServe(repoRoot: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(join(repoRoot, 'bin', 'cardiosynth'), ['serve', '--port', '0', '--json'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+/** `serve` on a data folder of its own (a bench never touches the user's catalog, drafts or results). */
+export async function startServe(repoRoot: string, dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
+  const env = { ...process.env, CARDIOSYNTH_DATA_DIR: dataDir };
+  const proc = spawn(join(repoRoot, 'bin', 'cardiosynth'), ['serve', '--port', '0', '--json'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: proc.stdout! });
     rl.once('line', resolve);
@@ -76,7 +78,7 @@ export async function cineBench(repoRoot: string, tmp: string): Promise<Record<s
   console.log(`bench: wrote ${file} in ${Math.round(performance.now() - t0)} ms`);
 
   const { chromium } = await import('playwright-core');
-  const { proc, url } = await startServe(repoRoot);
+  const { proc, url } = await startServe(repoRoot, mkdtempSync(join(tmp, 'data-')));
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
@@ -86,6 +88,9 @@ export async function cineBench(repoRoot: string, tmp: string): Promise<Record<s
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(url);
     await page.waitForFunction(() => '__cardiosynth' in globalThis, null, { timeout: 30_000 });
+    // A fresh data folder means a first start: the demo dataset is imported and its study opened. Let that
+    // settle first, so the figure measures playback rather than the one-off import beside it.
+    await page.waitForFunction(() => (globalThis as unknown as { __cardiosynth: { state(): { instanceId: string | null } } }).__cardiosynth.state().instanceId !== null, null, { timeout: 60_000 });
     // Open the file the way a person would on the serve door: the path field.
     await page.getByLabel('Path to open').fill(file);
     await page.getByRole('button', { name: 'Open', exact: true }).click();

@@ -38,16 +38,7 @@ export async function editorUiBench(repoRoot: string, tmp: string): Promise<Reco
   writeFileSync(file, makeSyntheticCine({ seed: 'bench-labels-1024', rows: SIZE, columns: SIZE, frames: 2, frameTimeMs: 40, encoding: 'rle', seriesDescription: 'Benchmark 1024x1024 for the label editor' }));
   const { chromium } = await import('playwright-core');
   // A fresh data folder, so the bench's drafts never land in the user's catalog.
-  const savedDataDir = process.env.CARDIOSYNTH_DATA_DIR;
-  process.env.CARDIOSYNTH_DATA_DIR = mkdtempSync(join(tmp, 'data-'));
-  let served: Awaited<ReturnType<typeof startServe>>;
-  try {
-    served = await startServe(repoRoot);
-  } finally {
-    if (savedDataDir === undefined) delete process.env.CARDIOSYNTH_DATA_DIR;
-    else process.env.CARDIOSYNTH_DATA_DIR = savedDataDir;
-  }
-  const { proc, url } = served;
+  const { proc, url } = await startServe(repoRoot, mkdtempSync(join(tmp, 'data-')));
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
