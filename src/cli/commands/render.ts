@@ -112,14 +112,7 @@ export const renderCommand: Command = {
 
     let image: PngImage;
     try {
-      const frame = await library.frame(instance.id, frameIndex);
-      if (values.raw) {
-        image = rawImage(frame, file);
-        if (frame.pixels instanceof Int16Array) err(`cardiosynth render: note: ${file} has signed pixels; wrote stored value + ${SIGNED_OFFSET}.`);
-      } else {
-        const shown = renderDisplay(frame);
-        image = { width: shown.width, height: shown.height, channels: shown.channels, bitDepth: 8, samples: shown.data };
-      }
+      image = frameToPng(await library.frame(instance.id, frameIndex), file, values.raw ?? false);
     } catch (e) {
       if (e instanceof UsageError) {
         err(`cardiosynth render: ${e.message}`);
@@ -133,6 +126,17 @@ export const renderCommand: Command = {
     return writePng(values.out, image);
   },
 };
+
+/** One frame as the PNG `render` writes: as displayed, or (--raw) the stored values. */
+function frameToPng(frame: FramePixels, file: string, raw: boolean): PngImage {
+  if (raw) {
+    const image = rawImage(frame, file);
+    if (frame.pixels instanceof Int16Array) err(`cardiosynth render: note: ${file} has signed values; wrote stored value + ${SIGNED_OFFSET}.`);
+    return image;
+  }
+  const shown = renderDisplay(frame);
+  return { width: shown.width, height: shown.height, channels: shown.channels, bitDepth: 8, samples: shown.data };
+}
 
 function writePng(out: string, image: PngImage): number {
   const target = resolve(out);
@@ -154,14 +158,7 @@ async function renderSequence(file: string, frameIndex: number, out: string, raw
       err(`cardiosynth render: ${file}: has ${seq.summary.frames} frame(s) (0 to ${seq.summary.frames - 1}); --frame ${frameIndex} is out of range.`);
       return EXIT_BAD_INPUT;
     }
-    const frame = seq.frame(frameIndex);
-    if (raw) {
-      image = rawImage(frame, file);
-      if (frame.pixels instanceof Int16Array) err(`cardiosynth render: note: ${file} has signed values; wrote stored value + ${SIGNED_OFFSET}.`);
-    } else {
-      const shown = renderDisplay(frame);
-      image = { width: shown.width, height: shown.height, channels: shown.channels, bitDepth: 8, samples: shown.data };
-    }
+    image = frameToPng(seq.frame(frameIndex), file, raw);
   } catch (e) {
     if (e instanceof UsageError) {
       err(`cardiosynth render: ${e.message}`);
