@@ -20,21 +20,14 @@ import { join } from 'node:path';
 import type { CatalogFilter, CatalogSort } from '../../src/shared/catalog-types.ts';
 import { Catalog } from '../../src/main/services/datasets/catalog/index.ts';
 import { figure, type Figure } from './figures.ts';
+import { createPrng } from '../../src/main/services/phantom/prng.ts';
 
 const VIDEOS = 10_030;
 const FRAMES = 12;
 const TREE_VERSION = 'v1';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform numbers in [0, 1): the phantom's mulberry32 stream (same seed, same draws). */
+const prng = (seed: number): (() => number) => createPrng(seed).next;
 
 /** Builds (once) the 10,030-video tree; returns its root. */
 export function echonetScaleTree(cacheDir: string): string {

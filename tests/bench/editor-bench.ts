@@ -15,19 +15,12 @@ import { LabelDocument } from '../../src/shared/labels/label-document.ts';
 import { fillPolygon } from '../../src/shared/labels/lasso.ts';
 import { loadavg } from 'node:os';
 import { figure, median, type Figure } from './figures.ts';
+import { createPrng } from '../../src/main/services/phantom/prng.ts';
 
 const SIZE = 1024;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform numbers in [0, 1): the phantom's mulberry32 stream (same seed, same draws). */
+const rng = (seed: number): (() => number) => createPrng(seed).next;
 
 function heart(): Uint8Array {
   const d = new Uint8Array(SIZE * SIZE);

@@ -13,6 +13,7 @@ import { tracingMask } from '../../../src/main/services/datasets/index.ts';
 import { buildEchonetTree, rectTrace, SIZE } from '../../fixtures/datasets/echonet-tree.ts';
 import { sharedFile } from '../../support/shared-data.ts';
 import { existsSync } from 'node:fs';
+import { createPrng } from '../../../src/main/services/phantom/prng.ts';
 
 const PY = '/usr/bin/python3';
 const has = (args: string[], cmd = PY): boolean => { try { execFileSync(cmd, args, { stdio: 'ignore' }); return true; } catch { return false; } };
@@ -24,17 +25,8 @@ if (!hasSkimage) console.warn('catalog-echonet.test: mask reference cases skippe
 const dir = mkdtempSync(join(tmpdir(), 'cs-catalog-echonet-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Seeded PRNG (mulberry32) so the random tracings are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform numbers in [0, 1): the phantom's mulberry32 stream (same seed, same draws). */
+const prng = (seed: number): (() => number) => createPrng(seed).next;
 
 /** A traced frame shaped like EchoNet's: a rotated long axis and 20 chords across it, float coordinates. */
 function randomTrace(rand: () => number): Array<[number, number, number, number]> {

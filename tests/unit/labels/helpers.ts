@@ -1,5 +1,6 @@
 /** Small helpers for the label-editing tests: a document-free session on a fresh map, and map pictures. */
 import { EditScratch, EditSession } from '../../../src/shared/labels/edit-session.ts';
+import { createPrng } from '../../../src/main/services/phantom/prng.ts';
 
 export function session(width: number, height: number, data: Uint8Array = new Uint8Array(width * height), locked: Uint8Array = new Uint8Array(256)) {
   const s = new EditSession(data, new EditScratch(width, height), locked);
@@ -21,17 +22,8 @@ export function draw(data: Uint8Array, width: number): string[] {
   return out;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform numbers in [0, 1): the phantom's mulberry32 stream (same seed, same draws). */
+export const rng = (seed: number): (() => number) => createPrng(seed).next;
 
 /** 8-connected components of the pixels equal to `value`. */
 export function components8(data: Uint8Array, width: number, value: number): number {
