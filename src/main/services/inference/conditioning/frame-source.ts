@@ -4,8 +4,6 @@
  * DICOM, PNG, NIfTI/MetaImage (frame N). Grey is what the echo packs take; colour frames are reduced to luma
  * (BT.601).
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AppError, toErrorData } from '../../../../shared/errors.ts';
 import type { FrameSource } from '../../../../shared/inference-types.ts';
@@ -13,6 +11,7 @@ import { isSequencePath, openSequence } from '../../datasets/index.ts';
 import { DicomLibrary, renderDisplay, type DisplayImage } from '../../dicom/index.ts';
 import { decodePng } from '../images/png-decode.ts';
 import type { StudySources } from './study-sources.ts';
+import { readInputFile } from './read-input.ts';
 
 export interface FrameRead {
   width: number;
@@ -80,14 +79,7 @@ export async function readFrame(source: FrameSource, library: DicomLibrary, stud
   }
   const path = resolve(source.path);
   const n = source.frame ?? 0;
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new AppError(code === 'ENOENT' ? 'not-found' : 'unreadable', `${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const { bytes, sha256 } = await readInputFile(path);
   const label = `${path}${n ? ` frame ${n}` : ''}`;
   if (/\.png$/i.test(path)) {
     if (n !== 0) throw new AppError('invalid-argument', `${path}: a PNG has one frame; frame ${n} does not exist`);

@@ -7,7 +7,6 @@
  * and maps values the pack does not know to its background, reporting them.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AppError } from '../../../../shared/errors.ts';
 import type { ConditioningSource, LabelMapInfo, LabelMapPreview } from '../../../../shared/inference-types.ts';
@@ -17,6 +16,7 @@ import { isSequencePath, openSequence } from '../../datasets/index.ts';
 import type { StudySources } from './study-sources.ts';
 import { decodePng } from '../images/png-decode.ts';
 import { resizeNearest } from '../images/resample.ts';
+import { readInputFile } from './read-input.ts';
 
 /** A label map at its own size. */
 export interface LabelMapRead {
@@ -181,14 +181,7 @@ export async function readLabelMap(source: ConditioningSource, c: PackConditioni
   }
   const path = resolve(source.path);
   const frame = source.frame ?? 0;
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new AppError(code === 'ENOENT' ? 'not-found' : 'unreadable', `${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const { bytes, sha256 } = await readInputFile(path);
   let read: { width: number; height: number; labels: Uint8Array; encoding: LabelMapInfo['encodingDetected'] };
   if (/\.png$/i.test(path) || (bytes[0] === 0x89 && bytes[1] === 0x50)) {
     if (frame !== 0) throw new AppError('invalid-argument', `${path}: a PNG has one frame; frame ${frame} does not exist`);
